@@ -1,0 +1,70 @@
+package dev.takeover.config;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The {@code checkpoint} section: how a node records the progress of client transfers so that another node can
+ * resume them after a takeover. The whole section is optional.
+ *
+ * <pre>{@code
+ * checkpoint:
+ *   enabled: true
+ *   interval: 200ms
+ *   byte-step: 8m
+ *   replication: sync
+ * }</pre>
+ *
+ * <p>A long transfer is checkpointed when either step is reached since its last checkpoint: {@code interval} of
+ * time, or {@code byteStep} scaled by the transfer's measured rate (so a fast transfer is not checkpointed on
+ * every few packets and a slow one still is within a bounded time). Immutable and thread-safe.
+ *
+ * @param enabled     key {@code checkpoint.enabled}, default true: whether transfers are checkpointed at all. Without
+ *                    checkpoints a takeover node cannot resume a transfer that was in flight.
+ * @param interval    key {@code checkpoint.interval}, default 200ms: the time step between progress checkpoints of a
+ *                    long transfer.
+ * @param byteStep    key {@code checkpoint.byte-step}, default 8m: the byte step between checkpoints for a transfer
+ *                    running at 1 MiB/s, scaled by the measured rate.
+ * @param replication key {@code checkpoint.replication}, default {@code sync}: {@code sync} waits until the other
+ *                    nodes hold a checkpoint before continuing; {@code async} does not wait, trading a window of
+ *                    lost progress for latency.
+ */
+public record CheckpointConfig(boolean enabled, Duration interval, ByteSize byteStep, Replication replication) {
+
+    /** Default of {@code checkpoint.enabled}. */
+    public static final boolean DEFAULT_ENABLED = true;
+    /** Default of {@code checkpoint.interval}. */
+    public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(200);
+    /** Default of {@code checkpoint.byte-step}. */
+    public static final ByteSize DEFAULT_BYTE_STEP = ByteSize.ofMib(8);
+    /** Default of {@code checkpoint.replication}. */
+    public static final Replication DEFAULT_REPLICATION = Replication.SYNC;
+
+    /** The section with every key at its default. */
+    public static final CheckpointConfig DEFAULTS = new CheckpointConfig(DEFAULT_ENABLED, DEFAULT_INTERVAL,
+            DEFAULT_BYTE_STEP, DEFAULT_REPLICATION);
+
+    /**
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if {@code interval} or {@code byteStep} is not positive
+     */
+    public CheckpointConfig {
+        Config.requirePositive(interval, "interval");
+        Config.requirePositive(byteStep, "byteStep");
+        Objects.requireNonNull(replication, "replication");
+    }
+
+    /** How checkpoints reach the other nodes; written in lower case in the cluster file. */
+    public enum Replication {
+        /** The writer waits until the other nodes hold the checkpoint. */
+        SYNC,
+        /** The writer continues at once; the checkpoint reaches the other nodes shortly after. */
+        ASYNC;
+
+        /** @return the cluster-file spelling, {@code sync} or {@code async} */
+        public String configValue() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+}
