@@ -1,0 +1,125 @@
+package dev.takeover.proxy;
+
+import dev.takeover.proxy.cache.CaffeineObjectStore;
+import dev.takeover.proxy.cache.ObjectStore;
+import dev.takeover.proxy.exchange.AccessLog;
+import dev.takeover.proxy.exchange.CachingProxy;
+import dev.takeover.proxy.exchange.ClientConnection;
+import dev.takeover.proxy.http.ConnectionTimeouts;
+import dev.takeover.proxy.upstream.UpstreamClient;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running proxy node: the listening socket, the object store, the origin client.
+ *
+ * <p>Each client connection's pipeline, in order:
+ * <ol>
+ *   <li>{@link ConnectionTimeouts}: header (408) and keep-alive timers;</li>
+ *   <li>{@link HttpRequestDecoder}: HTTP/1.1 request parsing with the size limits (414, 431) and
+ *       netty's framing checks (no request smuggling);</li>
+ *   <li>{@link ClientConnection}: exchanges in order, replies written from the store.</li>
+ * </ol>
+ * Responses are written as raw bytes (their header blocks are built by the proxy, not by a netty
+ * encoder), so the proxy knows every byte it sent.
+ */
+public final class ProxyServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+    private final ProxySettings settings;
+    private final EventLoopGroup group;
+    private final ObjectStore store;
+    private final UpstreamClient upstream;
+    private final Channel server;
+
+    private ProxyServer(ProxySettings settings, Clock clock) throws InterruptedException {
+        this.settings = settings;
+        Transport transport = Transport.best();
+        this.group = transport.newGroup(settings.ioThreads());
+        this.store = new CaffeineObjectStore(settings.cacheBytes());
+        this.upstream = new UpstreamClient(group, transport.channel(), settings.upstream(), clock);
+        CachingProxy router = new CachingProxy(store, upstream, clock, settings.maxObjectSize(),
+                settings.maxStaleOnError().toMillis());
+        AccessLog accessLog = new AccessLog();
+        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(settings.maxUriLength())
+                .setMaxHeaderSize(settings.maxHeaderSize())
+                .setMaxChunkSize(64 * 1024);
+        try {
+            this.server = new ServerBootstrap().group(group).channel(transport.serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast("timeouts", new ConnectionTimeouts(settings.headerTimeout(), settings.keepAliveTimeout()))
+                                    .addLast("decoder", new HttpRequestDecoder(decoder))
+                                    .addLast("exchanges", new ClientConnection(router, accessLog));
+                        }
+                    })
+                    .bind(settings.listen()).sync().channel();
+        } catch (Exception e) { // netty rethrows a BindException unchecked
+            close();
+            if (e instanceof InterruptedException ie) {
+                throw ie;
+            }
+            throw new IllegalStateException("cannot listen on " + settings.listen() + ": " + e.getMessage(), e);
+        }
+        log.info("proxy listening on {} ({}), origin {}, cache {} MiB, objects up to {} MiB", address(), transport.name(),
+                settings.upstream().origin(), settings.cacheBytes() >> 20, settings.maxObjectSize() >> 20);
+    }
+
+    /** Starts a node; returns once it listens. A bind failure throws with the address in the message. */
+    public static ProxyServer start(ProxySettings settings) throws InterruptedException {
+        return start(settings, Clock.systemUTC());
+    }
+
+    /** As {@link #start(ProxySettings)}, with the clock the cache's freshness decisions use. */
+    public static ProxyServer start(ProxySettings settings, Clock clock) throws InterruptedException {
+        return new ProxyServer(settings, clock);
+    }
+
+    /** The bound address (the real port if the settings asked for port 0). */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    public ObjectStore store() {
+        return store;
+    }
+
+    public ProxySettings settings() {
+        return settings;
+    }
+
+    /** Blocks until the listening socket closes. */
+    public void awaitClose() throws InterruptedException {
+        server.closeFuture().sync();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        store.clear();
+    }
+}

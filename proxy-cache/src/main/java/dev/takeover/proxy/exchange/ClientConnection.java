@@ -1,0 +1,217 @@
+package dev.takeover.proxy.exchange;
+
+import dev.takeover.proxy.http.ConnectionTimeouts;
+import dev.takeover.proxy.upstream.RequestBodyPipe;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of a client connection's pipeline: turns decoded requests into {@link Exchange}s,
+ * hands them to the proxy logic at once (so pipelined requests are worked on in parallel), and writes
+ * their replies strictly in request order, one {@link ReplyWriter} at a time.
+ *
+ * <p>Requests the decoder rejected, and requests that fail {@link RequestChecks}, get their error
+ * reply in their turn and the connection closes after it: after a framing error nothing that follows
+ * on the connection can be trusted (no request smuggling).
+ *
+ * <p>Flow control: at most {@value #MAX_PIPELINED} requests wait for their replies; beyond that the
+ * connection stops reading until replies drain. Event-loop confined.
+ */
+public final class ClientConnection extends ChannelInboundHandlerAdapter implements ReplyWriter.Listener {
+    private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+    static final int MAX_PIPELINED = 16;
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final ExchangeRouter router;
+    private final AccessLog accessLog;
+    private final ArrayDeque<Exchange> pending = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private ConnectionTimeouts timeouts;
+    private ReplyWriter writer;
+    private RequestBodyPipe bodyTarget;
+    /** Set once a reply that closes the connection is queued: later input is ignored. */
+    private boolean closing;
+
+    public ClientConnection(ExchangeRouter router, AccessLog accessLog) {
+        this.router = router;
+        this.accessLog = accessLog;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.timeouts = ctx.pipeline().get(ConnectionTimeouts.class);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (closing) {
+                return;
+            }
+            if (msg instanceof HttpRequest request) {
+                onRequest(request);
+            }
+            if (msg instanceof HttpContent content && bodyTarget != null) {
+                bodyTarget.offer(content.retain());
+                if (content instanceof LastHttpContent) {
+                    bodyTarget = null;
+                }
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onRequest(HttpRequest request) {
+        if (timeouts != null) {
+            timeouts.requestReceived();
+        }
+        Reply rejection = RequestChecks.check(request);
+        if (rejection != null) {
+            closing = true;
+            ctx.channel().config().setAutoRead(false);
+            Exchange ex = new Exchange(request, ctx.channel().remoteAddress(), System.nanoTime(), null);
+            ex.reply().complete(rejection);
+            enqueue(ex);
+            return;
+        }
+        RequestBodyPipe body = RequestChecks.hasBody(request) ? new RequestBodyPipe() : null;
+        if (HttpUtil.is100ContinueExpected(request)) {
+            request.headers().remove(HttpHeaderNames.EXPECT);
+            if (pending.isEmpty() && writer == null) {
+                // An interim response may only go out when no earlier reply is still owed.
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE));
+            }
+        }
+        Exchange ex = new Exchange(request, ctx.channel().remoteAddress(), System.nanoTime(), body);
+        bodyTarget = body;
+        enqueue(ex);
+        router.start(ex);
+        if (pending.size() >= MAX_PIPELINED) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    private void enqueue(Exchange ex) {
+        pending.add(ex);
+        ex.reply().whenComplete((r, t) -> {
+            if (ctx.executor().inEventLoop()) {
+                writeNext();
+            } else {
+                ctx.executor().execute(this::writeNext);
+            }
+        });
+    }
+
+    private void writeNext() {
+        if (writer != null || !ctx.channel().isActive()) {
+            return;
+        }
+        Exchange head = pending.peek();
+        if (head == null) {
+            if (!closing && timeouts != null) {
+                timeouts.idle();
+            }
+            return;
+        }
+        if (!head.reply().isDone()) {
+            return;
+        }
+        Reply reply = head.reply().exceptionally(t -> {
+            log.warn("exchange for {} failed", head.request().uri(), t);
+            return Replies.error(head, 500, "internal error");
+        }).join();
+        if (!ctx.channel().isActive()) {
+            reply.discard();
+            return;
+        }
+        if (reply.close()) {
+            closing = true;
+        }
+        writer = new ReplyWriter(ctx, reply, this);
+        writer.start();
+    }
+
+    @Override
+    public void replyWritten(ReplyWriter done) {
+        Exchange ex = pending.poll();
+        accessLog.log(ex, done.reply(), done.bytesWritten());
+        writer = null;
+        if (done.reply().close()) {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (!closing && !ctx.channel().config().isAutoRead() && pending.size() < MAX_PIPELINED) {
+            ctx.channel().config().setAutoRead(true);
+        }
+        writeNext();
+    }
+
+    @Override
+    public void replyFailed(ReplyWriter failed, Throwable cause) {
+        Exchange ex = pending.poll();
+        log.debug("reply to {} broke off: {}", ex.request().uri(), cause.toString());
+        accessLog.log(ex, failed.reply(), failed.bytesWritten());
+        writer = null;
+        closing = true;
+        ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == ConnectionTimeouts.HeaderTimeout.INSTANCE) {
+            if (pending.isEmpty() && writer == null && !closing) {
+                closing = true;
+                ctx.channel().config().setAutoRead(false);
+                Exchange ex = new Exchange(RequestChecks.timedOut(), ctx.channel().remoteAddress(), System.nanoTime(), null);
+                ex.reply().complete(Replies.error(408, "request header timeout", true));
+                enqueue(ex);
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (writer != null && ctx.channel().isWritable()) {
+            writer.pump();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (writer != null) {
+            writer.abandon();
+            writer = null;
+        }
+        for (Exchange ex : pending) {
+            ex.reply().thenAccept(Reply::discard);
+            if (ex.body() != null) {
+                ex.body().abort();
+            }
+        }
+        pending.clear();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("client connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

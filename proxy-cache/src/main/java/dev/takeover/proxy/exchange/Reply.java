@@ -1,0 +1,37 @@
+package dev.takeover.proxy.exchange;
+
+import dev.takeover.proxy.cache.BodyBuffer;
+import java.util.Objects;
+
+/**
+ * One response, ready to write: its exact header block and, if it has a body, a cursor on the body
+ * positioned at the first byte to send.
+ *
+ * <p>A reply owns its cursor: {@link ReplyWriter} closes it when done, and a reply that is never
+ * written must be {@link #discard() discarded}.
+ *
+ * @param status      the status code, for the access log
+ * @param head        the header block, byte for byte
+ * @param body        the body from its first byte to send, or {@code null} for no body
+ * @param end         the body offset after the last byte to send, or -1 for "until the body completes"
+ * @param framing     how the body is delimited
+ * @param close       whether the connection closes after this reply
+ * @param cacheStatus the {@code X-Cache} value, for the access log
+ */
+public record Reply(int status, byte[] head, BodyBuffer.Cursor body, long end, Framing framing,
+                    boolean close, String cacheStatus) {
+    public Reply {
+        Objects.requireNonNull(head, "head");
+        Objects.requireNonNull(framing, "framing");
+        if ((body == null) != (framing == Framing.NONE)) {
+            throw new IllegalArgumentException("a body needs framing and framing needs a body: " + framing);
+        }
+    }
+
+    /** Frees the body cursor of a reply that will not be written. Idempotent. */
+    public void discard() {
+        if (body != null) {
+            body.close();
+        }
+    }
+}

@@ -1,0 +1,290 @@
+package dev.takeover.proxy;
+
+import static dev.takeover.proxy.ScriptedOrigin.bytes;
+import static dev.takeover.proxy.ScriptedOrigin.fixed;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The caching behaviour of a real node in front of a scripted origin, over real sockets. */
+class ProxyCachingTest {
+    private ScriptedOrigin origin;
+    private ProxyServer proxy;
+    private final TestClock clock = new TestClock();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @BeforeEach
+    void start() throws Exception {
+        origin = new ScriptedOrigin();
+        proxy = ProxyServer.start(ProxySettings.of(new InetSocketAddress("127.0.0.1", 0), origin.uri())
+                .withCache(64L << 20, 8L << 20), clock);
+    }
+
+    @AfterEach
+    void stop() {
+        proxy.close();
+        origin.close();
+    }
+
+    private URI url(String target) {
+        return URI.create("http://127.0.0.1:" + proxy.address().getPort() + target);
+    }
+
+    private HttpResponse<byte[]> get(String target, String... fields) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(url(target)).timeout(Duration.ofSeconds(20));
+        if (fields.length > 0) {
+            b.headers(fields);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static String cache(HttpResponse<?> r) {
+        return r.headers().firstValue("X-Cache").orElse("?");
+    }
+
+    @Test
+    void missThenHitServesTheSameBytesAndAsksTheOriginOnce() throws Exception {
+        byte[] body = bytes(100_000, 1);
+        origin.on("/a", fixed(200, body, "Cache-Control", "max-age=60", "ETag", "\"v1\""));
+
+        HttpResponse<byte[]> first = get("/a");
+        HttpResponse<byte[]> second = get("/a");
+
+        assertThat(first.body()).isEqualTo(body);
+        assertThat(second.body()).isEqualTo(body);
+        assertThat(cache(first)).isEqualTo("MISS");
+        assertThat(cache(second)).isEqualTo("HIT");
+        assertThat(second.headers().firstValue("Age")).isPresent();
+        assertThat(second.headers().firstValue("ETag")).contains("\"v1\"");
+        assertThat(origin.count("/a")).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentMissesShareOneOriginFetchWhileItFills() throws Exception {
+        byte[] body = bytes(400_000, 2);
+        origin.on("/slow", ScriptedOrigin.slow(body, 20, 15, false, "Cache-Control", "max-age=60"));
+
+        List<CompletableFuture<HttpResponse<byte[]>>> all = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            all.add(http.sendAsync(HttpRequest.newBuilder(url("/slow")).build(), HttpResponse.BodyHandlers.ofByteArray()));
+        }
+        for (var f : all) {
+            assertThat(f.get().body()).isEqualTo(body);
+        }
+        assertThat(origin.count("/slow")).isEqualTo(1);
+        assertThat(all.stream().map(f -> cache(f.join())).toList()).containsOnly("MISS", "HIT").contains("MISS");
+    }
+
+    @Test
+    void rangesAreServedFromTheCacheAndFromAnObjectStillFilling() throws Exception {
+        byte[] body = bytes(300_000, 3);
+        origin.on("/r", ScriptedOrigin.slow(body, 30, 20, false, "Cache-Control", "max-age=60", "ETag", "\"r1\""));
+
+        // The first request starts the fill; the range request joins it while bytes are still arriving.
+        var full = http.sendAsync(HttpRequest.newBuilder(url("/r")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        ScriptedOrigin.sleep(60);
+        HttpResponse<byte[]> partial = get("/r", "Range", "bytes=200000-200099");
+        assertThat(partial.statusCode()).isEqualTo(206);
+        assertThat(partial.headers().firstValue("Content-Range")).contains("bytes 200000-200099/300000");
+        assertThat(partial.body()).isEqualTo(java.util.Arrays.copyOfRange(body, 200000, 200100));
+        assertThat(full.get().body()).isEqualTo(body);
+
+        HttpResponse<byte[]> suffix = get("/r", "Range", "bytes=-10");
+        assertThat(suffix.statusCode()).isEqualTo(206);
+        assertThat(suffix.body()).isEqualTo(java.util.Arrays.copyOfRange(body, body.length - 10, body.length));
+        assertThat(get("/r", "Range", "bytes=400000-").statusCode()).isEqualTo(416);
+        assertThat(get("/r", "Range", "bytes=0-9", "If-Range", "\"other\"").statusCode()).isEqualTo(200);
+        assertThat(origin.count("/r")).isEqualTo(1);
+    }
+
+    @Test
+    void conditionalRequestsAreAnsweredFromTheCache() throws Exception {
+        origin.on("/c", fixed(200, bytes(1000, 4), "Cache-Control", "max-age=60", "ETag", "\"c1\"",
+                "Last-Modified", "Mon, 02 Nov 2026 10:00:00 GMT"));
+        get("/c");
+        HttpResponse<byte[]> inm = get("/c", "If-None-Match", "\"c1\"");
+        assertThat(inm.statusCode()).isEqualTo(304);
+        assertThat(inm.body()).isEmpty();
+        assertThat(inm.headers().firstValue("ETag")).contains("\"c1\"");
+        assertThat(get("/c", "If-None-Match", "\"zz\"").statusCode()).isEqualTo(200);
+        assertThat(get("/c", "If-Modified-Since", "Mon, 02 Nov 2026 10:00:00 GMT").statusCode()).isEqualTo(304);
+        assertThat(origin.count("/c")).isEqualTo(1);
+    }
+
+    @Test
+    void staleObjectsAreRevalidatedAndA304RefreshesTheStoredFields() throws Exception {
+        byte[] body = bytes(5000, 5);
+        origin.on("/v", ex -> {
+            if ("\"e1\"".equals(ex.getRequestHeaders().getFirst("If-None-Match"))) {
+                ex.getResponseHeaders().add("Cache-Control", "max-age=120");
+                ex.getResponseHeaders().add("ETag", "\"e1\"");
+                ex.getResponseHeaders().add("X-Generation", "2");
+                ex.sendResponseHeaders(304, -1);
+            } else {
+                fixed(200, body, "Cache-Control", "max-age=10", "ETag", "\"e1\"", "X-Generation", "1").answer(ex);
+            }
+        });
+        assertThat(cache(get("/v"))).isEqualTo("MISS");
+        clock.advance(Duration.ofSeconds(30));
+        HttpResponse<byte[]> revalidated = get("/v");
+        assertThat(cache(revalidated)).isEqualTo("REVALIDATED");
+        assertThat(revalidated.body()).isEqualTo(body);
+        assertThat(revalidated.headers().firstValue("X-Generation")).contains("2");
+        assertThat(origin.last("/v").header("If-None-Match")).isEqualTo("\"e1\"");
+        HttpResponse<byte[]> hit = get("/v");
+        assertThat(cache(hit)).isEqualTo("HIT");
+        assertThat(hit.headers().firstValue("Cache-Control")).contains("max-age=120");
+        assertThat(origin.count("/v")).isEqualTo(2);
+    }
+
+    @Test
+    void uncacheableResponsesPassThroughEveryTime() throws Exception {
+        origin.on("/p", fixed(200, bytes(2000, 6), "Cache-Control", "no-store"));
+        origin.on("/priv", fixed(200, bytes(2000, 7), "Cache-Control", "private, max-age=60"));
+        origin.on("/cookie", fixed(200, bytes(10, 7), "Cache-Control", "max-age=60", "Set-Cookie", "a=b"));
+        for (String t : List.of("/p", "/priv", "/cookie")) {
+            assertThat(cache(get(t))).isEqualTo("PASS");
+            assertThat(cache(get(t))).isEqualTo("PASS");
+            assertThat(origin.count(t)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void varyKeepsOneVariantPerSelectingFieldValue() throws Exception {
+        origin.on("/lang", ex -> {
+            String lang = String.valueOf(ex.getRequestHeaders().getFirst("Accept-Language"));
+            fixed(200, ("hello " + lang).getBytes(), "Cache-Control", "max-age=60", "Vary", "Accept-Language").answer(ex);
+        });
+        assertThat(new String(get("/lang", "Accept-Language", "fr").body())).isEqualTo("hello fr");
+        assertThat(new String(get("/lang", "Accept-Language", "de").body())).isEqualTo("hello de");
+        HttpResponse<byte[]> fr = get("/lang", "Accept-Language", "fr");
+        assertThat(new String(fr.body())).isEqualTo("hello fr");
+        assertThat(cache(fr)).isEqualTo("HIT");
+        assertThat(origin.count("/lang")).isEqualTo(2);
+    }
+
+    @Test
+    void unsafeMethodsPassTheirBodiesAndInvalidateTheTarget() throws Exception {
+        origin.on("/doc", ex -> {
+            if (ex.getRequestMethod().equals("POST")) {
+                byte[] echoed = origin.seen.getLast().body();
+                fixed(201, echoed, "Content-Type", "text/plain").answer(ex);
+            } else {
+                fixed(200, bytes(100, 8), "Cache-Control", "max-age=60").answer(ex);
+            }
+        });
+        get("/doc");
+        assertThat(cache(get("/doc"))).isEqualTo("HIT");
+        byte[] payload = bytes(70_000, 9);
+        HttpResponse<byte[]> posted = http.send(HttpRequest.newBuilder(url("/doc"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(posted.statusCode()).isEqualTo(201);
+        assertThat(posted.body()).isEqualTo(payload);
+        assertThat(cache(get("/doc"))).isEqualTo("MISS");
+    }
+
+    @Test
+    void headIsAnsweredFromTheCacheWithTheBodyLength() throws Exception {
+        origin.on("/h", fixed(200, bytes(4321, 10), "Cache-Control", "max-age=60"));
+        try (RawClient c = new RawClient(proxy.address())) {
+            c.send("HEAD /h HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawClient.Response miss = c.read("HEAD");
+            assertThat(miss.field("content-length")).isEqualTo("4321");
+            assertThat(miss.field("x-cache")).isEqualTo("PASS");
+            c.send("GET /h HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(c.read().body()).hasSize(4321);
+            c.send("HEAD /h HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawClient.Response hit = c.read("HEAD");
+            assertThat(hit.field("content-length")).isEqualTo("4321");
+            assertThat(hit.field("x-cache")).isEqualTo("HIT");
+        }
+    }
+
+    @Test
+    void chunkedOriginBodiesAreReframedIntoFixedChunks() throws Exception {
+        byte[] body = bytes(100_000, 11);
+        origin.on("/chunked", ScriptedOrigin.slow(body, 7, 5, true, "Cache-Control", "max-age=60"));
+        try (RawClient c = new RawClient(proxy.address())) {
+            c.send("GET /chunked HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawClient.Response miss = c.read();
+            assertThat(miss.field("transfer-encoding")).isEqualTo("chunked");
+            assertThat(miss.body()).isEqualTo(body);
+            c.send("GET /chunked HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawClient.Response hit = c.read();
+            assertThat(hit.field("content-length")).isEqualTo("100000");
+            assertThat(hit.body()).isEqualTo(body);
+        }
+    }
+
+    @Test
+    void objectsOverTheSizeLimitStreamThroughUncached() throws Exception {
+        byte[] body = bytes(12 << 20, 12);
+        origin.on("/big", fixed(200, body, "Cache-Control", "max-age=60"));
+        assertThat(get("/big").body()).isEqualTo(body);
+        HttpResponse<byte[]> again = get("/big");
+        assertThat(again.body()).isEqualTo(body);
+        assertThat(cache(again)).isEqualTo("PASS");
+        assertThat(proxy.store().count()).isZero();
+    }
+
+    @Test
+    void aFailingOriginGives502Or504AndStaleContentWhereAllowed() throws Exception {
+        origin.on("/s", fixed(200, bytes(500, 13), "Cache-Control", "max-age=10"));
+        origin.on("/strict", fixed(200, bytes(500, 14), "Cache-Control", "max-age=10, must-revalidate"));
+        get("/s");
+        get("/strict");
+        assertThat(get("/missing").statusCode()).isEqualTo(404);
+        origin.close();
+        clock.advance(Duration.ofSeconds(60));
+
+        HttpResponse<byte[]> stale = get("/s");
+        assertThat(stale.statusCode()).isEqualTo(200);
+        assertThat(cache(stale)).isEqualTo("STALE");
+        HttpResponse<byte[]> strict = get("/strict");
+        assertThat(strict.statusCode()).isEqualTo(502);
+        assertThat(new String(strict.body())).contains("origin");
+        assertThat(get("/never-seen").statusCode()).isEqualTo(502);
+    }
+
+    @Test
+    void aSilentOriginGives504() throws Exception {
+        proxy.close();
+        proxy = ProxyServer.start(ProxySettings.of(new InetSocketAddress("127.0.0.1", 0), origin.uri())
+                .withUpstream(new dev.takeover.proxy.upstream.UpstreamSettings(origin.uri(), Duration.ofSeconds(1),
+                        Duration.ofMillis(300), Duration.ofSeconds(1), 4)), clock);
+        origin.on("/hang", ex -> {
+            ScriptedOrigin.sleep(2000);
+            fixed(200, bytes(10, 1)).answer(ex);
+        });
+        HttpResponse<byte[]> r = get("/hang");
+        assertThat(r.statusCode()).isEqualTo(504);
+    }
+
+    @Test
+    void onlyIfCachedMissGives504() throws Exception {
+        assertThat(get("/nothing", "Cache-Control", "only-if-cached").statusCode()).isEqualTo(504);
+        assertThat(origin.count("/nothing")).isZero();
+    }
+
+    @Test
+    void evictionKeepsTheStoreWithinItsBound() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            origin.on("/e" + i, fixed(200, bytes(6 << 20, i), "Cache-Control", "max-age=60"));
+            assertThat(get("/e" + i).body()).hasSize(6 << 20);
+        }
+        assertThat(proxy.store().weightedSize()).isLessThanOrEqualTo(64L << 20);
+        assertThat(proxy.store().count()).isBetween(1L, 11L);
+    }
+
+}
