@@ -1,5 +1,6 @@
 package dev.takeover.origin;
 
+import dev.takeover.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -69,9 +70,9 @@ public final class OriginServer implements AutoCloseable {
         OriginHandler handler = new OriginHandler(files,
                 new ObjectResponder(new BodyFactory(!settings.rateLimited())), clock);
 
-        Transport transport = Transport.detect();
+        Transport transport = Transport.best();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                new DefaultThreadFactory("origin"), transport.ioHandlerFactory());
+                new DefaultThreadFactory("origin"), transport.ioHandler());
         boolean started = false;
         try {
             ChannelFuture bind = new ServerBootstrap()

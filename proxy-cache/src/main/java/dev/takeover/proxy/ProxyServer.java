@@ -1,5 +1,6 @@
 package dev.takeover.proxy;
 
+import dev.takeover.net.Transport;
 import dev.takeover.proxy.cache.CaffeineObjectStore;
 import dev.takeover.proxy.cache.ObjectStore;
 import dev.takeover.proxy.exchange.AccessLog;

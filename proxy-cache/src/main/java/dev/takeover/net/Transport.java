@@ -1,4 +1,4 @@
-package dev.takeover.proxy;
+package dev.takeover.net;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -22,6 +22,11 @@ public record Transport(String name, IoHandlerFactory ioHandler, Class<? extends
         if (Epoll.isAvailable()) {
             return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
         }
+        return nio();
+    }
+
+    /** The portable transport. */
+    public static Transport nio() {
         return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
     }
 

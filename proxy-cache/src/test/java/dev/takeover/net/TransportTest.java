@@ -1,4 +1,4 @@
-package dev.takeover.origin;
+package dev.takeover.net;
 
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +13,7 @@ class TransportTest {
         assumeTrue(System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64"),
                 "the module bundles epoll for linux-x86_64 only");
 
-        Transport transport = Transport.detect();
+        Transport transport = Transport.best();
 
         assertThat(transport.name()).isEqualTo("epoll");
         assertThat(transport.serverChannel().getName()).isEqualTo("io.netty.channel.epoll.EpollServerSocketChannel");
