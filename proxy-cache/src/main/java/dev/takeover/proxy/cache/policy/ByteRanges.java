@@ -45,6 +45,7 @@ public final class ByteRanges {
      * @param requestHeaders       the request's headers
      * @param representationLength the length of the stored representation in bytes, {@code >= 0}
      * @param storedHeaders        the stored response's headers ({@code ETag}, {@code Last-Modified}, {@code Date})
+     * @return {@code Full}, a resolved {@code Partial}, or {@code Unsatisfiable}
      * @throws IllegalArgumentException if {@code representationLength} is negative
      */
     public static RangeDecision decide(HttpMethod method, HttpHeaders requestHeaders, long representationLength,
@@ -73,6 +74,10 @@ public final class ByteRanges {
     /**
      * The {@code Content-Range} field value of a 206: {@code bytes first-last/length}.
      *
+     * @param first  the first byte position, inclusive
+     * @param last   the last byte position, inclusive
+     * @param length the complete representation length
+     * @return e.g. {@code bytes 0-9/100}
      * @throws IllegalArgumentException unless {@code 0 <= first <= last < length}
      */
     public static String contentRange(long first, long last, long length) {
@@ -85,6 +90,8 @@ public final class ByteRanges {
     /**
      * The {@code Content-Range} field value of a 416: {@code bytes *}{@code /length}.
      *
+     * @param length the complete representation length
+     * @return e.g. {@code bytes *}{@code /100}
      * @throws IllegalArgumentException if {@code length} is negative
      */
     public static String unsatisfiedRange(long length) {
@@ -115,8 +122,8 @@ public final class ByteRanges {
         if (dash < 0) {
             return null;
         }
-        long first = positions(spec.substring(0, dash));
-        long last = positions(spec.substring(dash + 1));
+        long first = position(spec.substring(0, dash));
+        long last = position(spec.substring(dash + 1));
         if (first == NONE && last == NONE || first < NONE || last < NONE) {
             return null;
         }
@@ -127,7 +134,7 @@ public final class ByteRanges {
     }
 
     /** A position of 1*DIGIT (saturating at Long.MAX_VALUE), NONE when empty, or -2 when not digits. */
-    private static long positions(String s) {
+    private static long position(String s) {
         if (s.isEmpty()) {
             return NONE;
         }

@@ -93,6 +93,7 @@ public record CacheControl(
      * is honoured as {@code no-cache} (RFC 9111 §5.4).
      *
      * @param requestHeaders the request's headers, not modified
+     * @return the parsed directives, {@link #EMPTY} when there are none
      */
     public static CacheControl ofRequest(HttpHeaders requestHeaders) {
         Objects.requireNonNull(requestHeaders, "requestHeaders");
@@ -111,6 +112,7 @@ public record CacheControl(
      * The response directives ({@code Pragma} is ignored in responses).
      *
      * @param responseHeaders the response's headers, not modified
+     * @return the parsed directives, {@link #EMPTY} when there are none
      */
     public static CacheControl ofResponse(HttpHeaders responseHeaders) {
         Objects.requireNonNull(responseHeaders, "responseHeaders");
@@ -121,6 +123,7 @@ public record CacheControl(
      * Parses one combined {@code Cache-Control} field value.
      *
      * @param value the field value, never null; junk is ignored as described in the class documentation
+     * @return the parsed directives
      */
     public static CacheControl parse(String value) {
         Objects.requireNonNull(value, "value");

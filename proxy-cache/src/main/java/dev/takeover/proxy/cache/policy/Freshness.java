@@ -43,9 +43,18 @@ public final class Freshness {
         return lifetimeMillis(status, responseHeaders, CacheControl.ofResponse(responseHeaders));
     }
 
-    /** As {@link #lifetimeMillis(int, HttpHeaders)} with the response's directives already parsed. */
-    static long lifetimeMillis(int status, HttpHeaders responseHeaders, CacheControl responseCc) {
+    /**
+     * As {@link #lifetimeMillis(int, HttpHeaders)}, with the response's directives already parsed (the caller usually
+     * has them for {@link Reuse} anyway).
+     *
+     * @param status          the stored response's status code
+     * @param responseHeaders the stored response's headers
+     * @param responseCc      {@code CacheControl.ofResponse(responseHeaders)}
+     * @return the lifetime in milliseconds, {@code >= 0}
+     */
+    public static long lifetimeMillis(int status, HttpHeaders responseHeaders, CacheControl responseCc) {
         Objects.requireNonNull(responseHeaders, "responseHeaders");
+        Objects.requireNonNull(responseCc, "responseCc");
         if (responseCc.sMaxAge().isPresent()) {
             return FieldValues.secondsToMillis(responseCc.sMaxAge().getAsLong());
         }
@@ -125,6 +134,7 @@ public final class Freshness {
      * {@link Integer#MAX_VALUE} (2^31 − 1, the closest an {@code int} gets to the RFC's 2^31 cap).
      *
      * @param currentAgeMillis the current age; negative values give 0
+     * @return the {@code Age} value in seconds
      */
     public static int ageHeaderSeconds(long currentAgeMillis) {
         return (int) Math.clamp(currentAgeMillis / 1000, 0L, Integer.MAX_VALUE);
@@ -132,6 +142,13 @@ public final class Freshness {
 
     /**
      * Convenience: the lifetime and current age of a stored response in one state.
+     *
+     * @param status             the stored response's status code
+     * @param responseHeaders    the stored response's headers as received from upstream
+     * @param requestTimeMillis  when the request that produced the stored response was sent
+     * @param responseTimeMillis when that response was received
+     * @param nowMillis          the current time
+     * @return the state at {@code nowMillis}
      *
      * @see #lifetimeMillis(int, HttpHeaders)
      * @see #currentAgeMillis(HttpHeaders, long, long, long)

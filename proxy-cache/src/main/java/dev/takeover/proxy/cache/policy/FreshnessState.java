@@ -20,17 +20,29 @@ public record FreshnessState(long lifetimeMillis, long ageMillis) {
         }
     }
 
-    /** {@code lifetime > age} (RFC 9111 §4.2); a zero lifetime is never fresh. */
+    /**
+     * Whether the response is fresh (RFC 9111 §4.2); a zero lifetime is never fresh.
+     *
+     * @return {@code lifetime > age}
+     */
     public boolean isFresh() {
         return lifetimeMillis > ageMillis;
     }
 
-    /** How long ago the response became stale: {@code max(0, age - lifetime)}. */
+    /**
+     * How long ago the response became stale.
+     *
+     * @return {@code max(0, age - lifetime)}
+     */
     public long stalenessMillis() {
         return Math.max(0, ageMillis - lifetimeMillis);
     }
 
-    /** How much freshness is left: {@code max(0, lifetime - age)}. */
+    /**
+     * How much freshness is left.
+     *
+     * @return {@code max(0, lifetime - age)}
+     */
     public long remainingMillis() {
         return Math.max(0, lifetimeMillis - ageMillis);
     }

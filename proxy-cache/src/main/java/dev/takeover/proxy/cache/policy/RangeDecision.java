@@ -29,7 +29,11 @@ public sealed interface RangeDecision {
             }
         }
 
-        /** The number of bytes in the range. */
+        /**
+         * The size of the range.
+         *
+         * @return {@code last - first + 1}
+         */
         public long length() {
             return last - first + 1;
         }

@@ -41,6 +41,7 @@ public final class Reuse {
      * @param originReachable false when the caller already knows the origin is down (e.g. an open circuit breaker);
      *                        then {@code stale-while-revalidate} does not apply and stale responses come back as
      *                        {@code Revalidate}, to be handled by {@link #mayServeStaleOnError}
+     * @return the first applicable decision of the list above
      */
     public static ReuseDecision decide(HttpHeaders requestHeaders, CacheControl responseCc, FreshnessState state,
                                        boolean originReachable) {
@@ -99,6 +100,7 @@ public final class Reuse {
      * @param state                 the stored response's lifetime and current age
      * @param defaultMaxStaleMillis the operator's limit for serving stale on error when the origin gave none; 0 to
      *                              serve stale on error only when a directive allows it
+     * @return true if the stored response may be served instead of the error
      * @throws IllegalArgumentException if {@code defaultMaxStaleMillis} is negative
      */
     public static boolean mayServeStaleOnError(CacheControl responseCc, CacheControl requestCc, FreshnessState state,

@@ -30,8 +30,10 @@ public sealed interface ReuseDecision {
         }
 
         /**
-         * Whether the caller should start a background revalidation after serving: true for
-         * {@link #STALE_WHILE_REVALIDATE}, whose permission is conditional on that revalidation happening.
+         * Whether the caller should start a background revalidation after serving.
+         *
+         * @return true for {@link #STALE_WHILE_REVALIDATE}, whose permission is conditional on that revalidation
+         *     happening
          */
         public boolean revalidateInBackground() {
             return STALE_WHILE_REVALIDATE.equals(why);

@@ -84,8 +84,10 @@ public final class Storability {
     }
 
     /**
-     * Whether a status code is heuristically cacheable (RFC 9110 §15.1): 200, 203, 204, 300, 301, 308, 404, 405, 410,
-     * 414 and 501.
+     * Whether a status code is heuristically cacheable (RFC 9110 §15.1).
+     *
+     * @param status a status code
+     * @return true for 200, 203, 204, 300, 301, 308, 404, 405, 410, 414 and 501
      */
     public static boolean isHeuristicallyCacheable(int status) {
         return switch (status) {

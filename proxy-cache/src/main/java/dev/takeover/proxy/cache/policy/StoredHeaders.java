@@ -71,6 +71,10 @@ public final class StoredHeaders {
      *       would make some origins uncacheable).</li>
      * </ul>
      * An unparseable validator in the 304 counts as absent.
+     *
+     * @param stored      the stored response's headers
+     * @param notModified the 304's headers
+     * @return true if {@link #updateFrom304} may apply the 304 to {@code stored}
      */
     public static boolean canUpdateFrom304(HttpHeaders stored, HttpHeaders notModified) {
         Objects.requireNonNull(stored, "stored");

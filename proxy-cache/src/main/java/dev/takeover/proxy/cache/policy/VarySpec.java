@@ -31,13 +31,13 @@ public record VarySpec(List<String> fieldNames, boolean wildcard) {
     /**
      * Normalizes the field names (lower-cased, sorted, deduplicated) so that equal specs are equal records.
      *
-     * @throws IllegalArgumentException if a name is not an HTTP token (e.g. {@code *})
+     * @throws IllegalArgumentException if a name is {@code *} or not an HTTP token
      */
     public VarySpec {
         Objects.requireNonNull(fieldNames, "fieldNames");
         TreeSet<String> names = new TreeSet<>();
         for (String name : fieldNames) {
-            if (!FieldValues.isToken(name)) {
+            if (!FieldValues.isToken(name) || name.equals("*")) {
                 throw new IllegalArgumentException("not a field name: '" + name + "'");
             }
             names.add(name.toLowerCase(Locale.ROOT));
@@ -50,6 +50,7 @@ public record VarySpec(List<String> fieldNames, boolean wildcard) {
      * that are not tokens are ignored.
      *
      * @param responseHeaders the response's headers, not modified
+     * @return the spec, {@link #NONE} without {@code Vary}
      */
     public static VarySpec of(HttpHeaders responseHeaders) {
         Objects.requireNonNull(responseHeaders, "responseHeaders");
@@ -74,6 +75,7 @@ public record VarySpec(List<String> fieldNames, boolean wildcard) {
      * distinct value combinations never collide. The empty string when nothing is varied on.
      *
      * @param requestHeaders the request's headers, not modified
+     * @return the key; requests with equal keys select the same stored response
      * @throws IllegalStateException if this is a {@code Vary: *} spec, which no request can match
      */
     public String secondaryKey(HttpHeaders requestHeaders) {
