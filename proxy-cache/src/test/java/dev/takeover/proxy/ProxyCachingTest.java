@@ -149,6 +149,28 @@ class ProxyCachingTest {
     }
 
     @Test
+    void staleWhileRevalidateServesStaleAndRefreshesInTheBackground() throws Exception {
+        byte[] body = bytes(3000, 15);
+        // The refreshed copy lives longer: the test clock runs 30 s ahead of the origin's Date.
+        origin.on("/swr", ex -> fixed(200, body, "Cache-Control", (origin.count("/swr") == 1 ? "max-age=10" : "max-age=100")
+                + ", stale-while-revalidate=600", "ETag", "\"w\"").answer(ex));
+        get("/swr");
+        clock.advance(Duration.ofSeconds(30));
+        HttpResponse<byte[]> stale = get("/swr");
+        assertThat(cache(stale)).isEqualTo("STALE");
+        assertThat(stale.body()).isEqualTo(body);
+        for (int i = 0; i < 200 && origin.count("/swr") < 2; i++) {
+            ScriptedOrigin.sleep(10); // the background revalidation is asynchronous; bounded wait
+        }
+        assertThat(origin.count("/swr")).isEqualTo(2);
+        assertThat(origin.last("/swr").header("If-None-Match")).isEqualTo("\"w\"");
+        for (int i = 0; i < 200 && !cache(get("/swr")).equals("HIT"); i++) {
+            ScriptedOrigin.sleep(10);
+        }
+        assertThat(cache(get("/swr"))).isEqualTo("HIT");
+    }
+
+    @Test
     void uncacheableResponsesPassThroughEveryTime() throws Exception {
         origin.on("/p", fixed(200, bytes(2000, 6), "Cache-Control", "no-store"));
         origin.on("/priv", fixed(200, bytes(2000, 7), "Cache-Control", "private, max-age=60"));

@@ -119,11 +119,14 @@ public final class CachingProxy implements ExchangeRouter {
                 }
                 case ReuseDecision.ServeStale stale -> {
                     if (serve(ex, stored, Replies.STALE)) {
+                        if (stale.revalidateInBackground()) {
+                            fill(null, target, stored, headers.copy());
+                        }
                         return;
                     }
                 }
                 case ReuseDecision.Revalidate revalidate -> {
-                    fill(ex, target, stored);
+                    fill(ex, target, stored, headers);
                     return;
                 }
             }
@@ -133,22 +136,25 @@ public final class CachingProxy implements ExchangeRouter {
         } else if (ex.request().method().equals(HttpMethod.HEAD)) {
             passHead(ex, target);
         } else {
-            fill(ex, target, null);
+            fill(ex, target, null, headers);
         }
     }
 
     /**
      * Fetches {@code target} for the cache, or joins the fetch already under way. With {@code stale}
-     * the fetch is a revalidation of that object.
+     * the fetch is a revalidation of that object. {@code ex} is null for a background revalidation
+     * (stale-while-revalidate), which only updates the store.
      */
-    private void fill(Exchange ex, String target, CachedObject stale) {
+    private void fill(Exchange ex, String target, CachedObject stale, HttpHeaders request) {
         Fill fill = new Fill();
         Fill running = fills.putIfAbsent(target, fill);
         if (running != null) {
-            join(ex, target, running, stale);
+            if (ex != null) {
+                join(ex, target, running, stale);
+            }
             return;
         }
-        HttpHeaders headers = forwardHeaders(ex);
+        HttpHeaders headers = forwardHeaders(ex, request);
         CLIENT_ONLY.forEach(headers::remove);
         if (stale != null) {
             headers.add(Conditionals.revalidationHeaders(stale.headers()));
@@ -157,10 +163,12 @@ public final class CachingProxy implements ExchangeRouter {
             if (error != null) {
                 fills.remove(target, fill);
                 fill.shared().completeExceptionally(error);
-                originFailed(ex, unwrap(error), stale);
+                if (ex != null) {
+                    originFailed(ex, unwrap(error), stale);
+                }
             } else {
                 try {
-                    filled(ex, target, fill, stale, response);
+                    filled(ex, target, fill, stale, request, response);
                 } catch (RuntimeException e) {
                     fills.remove(target, fill);
                     fill.shared().completeExceptionally(e);
@@ -170,7 +178,8 @@ public final class CachingProxy implements ExchangeRouter {
         });
     }
 
-    private void filled(Exchange ex, String target, Fill fill, CachedObject stale, UpstreamResponse response) {
+    private void filled(Exchange ex, String target, Fill fill, CachedObject stale, HttpHeaders request,
+                        UpstreamResponse response) {
         if (stale != null && response.status() == 304) {
             response.body().release();
             CachedObject updated = stale.withHeaders(StoredHeaders.updateFrom304(stale.headers(), response.headers()),
@@ -180,34 +189,37 @@ public final class CachingProxy implements ExchangeRouter {
             }
             fills.remove(target, fill);
             fill.shared().complete(updated);
-            if (updated == null || !serve(ex, updated, Replies.REVALIDATED)) {
+            if (ex != null && (updated == null || !serve(ex, updated, Replies.REVALIDATED))) {
                 alone(ex, target);
             }
             return;
         }
-        if (stale != null && response.status() >= 500 && mayServeStale(ex, stale)) {
+        if (stale != null && response.status() >= 500 && (ex == null || mayServeStale(ex, stale))) {
             response.body().release();
             fills.remove(target, fill);
             fill.shared().complete(null);
-            if (!serve(ex, stale, Replies.STALE)) {
+            if (ex != null && !serve(ex, stale, Replies.STALE)) {
                 ex.reply().complete(Replies.error(ex, 502, "origin failed and the stale copy is gone"));
             }
             return;
         }
-        HttpHeaders request = ex.request().headers();
         StoreDecision decision = Storability.decide(HttpMethod.GET, request, response.status(), response.headers());
         CachedObject object = toObject(target, request, response);
         long length = response.body().knownLength();
         if (decision instanceof StoreDecision.Store && length <= maxObjectSize) {
             fill.shared().complete(object);
             keepWhenComplete(target, fill, object);
-            if (!serve(ex, object, Replies.MISS)) {
+            if (ex != null && !serve(ex, object, Replies.MISS)) {
                 ex.reply().complete(Replies.error(ex, 502, "response was dropped before it could be sent"));
             }
         } else {
             fills.remove(target, fill);
             fill.shared().complete(null);
-            passObject(ex, object);
+            if (ex != null) {
+                passObject(ex, object);
+            } else {
+                object.body().release();
+            }
         }
     }
 
@@ -332,11 +344,18 @@ public final class CachingProxy implements ExchangeRouter {
                 response.requestTime(), response.responseTime());
     }
 
-    /** The client's end-to-end fields, with {@code X-Forwarded-For} extended; {@code Host} is the client's to set. */
     private static HttpHeaders forwardHeaders(Exchange ex) {
-        HttpHeaders headers = HopByHop.strip(ex.request().headers());
+        return forwardHeaders(ex, ex.request().headers());
+    }
+
+    /**
+     * The request's end-to-end fields, with {@code X-Forwarded-For} extended when there is a client
+     * ({@code ex} is null for background revalidations); {@code Host} is the origin client's to set.
+     */
+    private static HttpHeaders forwardHeaders(Exchange ex, HttpHeaders request) {
+        HttpHeaders headers = HopByHop.strip(request);
         headers.remove(HttpHeaderNames.HOST);
-        if (ex.client() instanceof InetSocketAddress address && address.getAddress() != null) {
+        if (ex != null && ex.client() instanceof InetSocketAddress address && address.getAddress() != null) {
             String client = address.getAddress().getHostAddress();
             String prior = headers.get("X-Forwarded-For");
             headers.set("X-Forwarded-For", prior == null ? client : prior + ", " + client);
