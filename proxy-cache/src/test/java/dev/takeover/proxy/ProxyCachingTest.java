@@ -4,6 +4,7 @@ import static dev.takeover.proxy.ScriptedOrigin.bytes;
 import static dev.takeover.proxy.ScriptedOrigin.fixed;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -277,6 +278,32 @@ class ProxyCachingTest {
         assertThat(strict.statusCode()).isEqualTo(502);
         assertThat(new String(strict.body())).contains("origin");
         assertThat(get("/never-seen").statusCode()).isEqualTo(502);
+    }
+
+    @Test
+    void aClientLeavingAPassThroughStopsTheOriginDownload() throws Exception {
+        java.util.concurrent.CompletableFuture<Long> originStopped = new java.util.concurrent.CompletableFuture<>();
+        byte[] piece = bytes(256 * 1024, 16);
+        origin.on("/huge", ex -> {
+            ex.getResponseHeaders().add("Cache-Control", "no-store");
+            ex.sendResponseHeaders(200, 0);
+            long sent = 0;
+            try {
+                for (int i = 0; i < 4096; i++) { // 1 GiB at most; the proxy must hang up long before
+                    ex.getResponseBody().write(piece);
+                    sent += piece.length;
+                }
+                originStopped.complete(-1L);
+            } catch (IOException e) {
+                originStopped.complete(sent);
+            }
+        });
+        try (RawClient c = new RawClient(proxy.address())) {
+            c.send("GET /huge HTTP/1.1\r\nHost: x\r\n\r\n");
+            c.readSome(1 << 20);
+        }
+        long sent = originStopped.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(sent).as("origin bytes sent before the proxy hung up").isBetween(0L, 64L << 20);
     }
 
     @Test

@@ -70,6 +70,11 @@ final class RawClient implements AutoCloseable {
         return read("GET");
     }
 
+    /** Reads and discards {@code n} bytes of whatever arrives. */
+    void readSome(int n) throws IOException {
+        in.readNBytes(n);
+    }
+
     /** True when the server closed the connection (EOF within the socket timeout). */
     boolean closedByServer() throws IOException {
         try {

@@ -50,6 +50,7 @@ public final class BodyBuffer {
     private final List<Cursor> cursors = new ArrayList<>();
     private Runnable drained;
     private int releasedSegments;
+    private boolean everRead;
 
     private record Waiter(long offset, Runnable callback) {}
 
@@ -228,6 +229,14 @@ public final class BodyBuffer {
         releasePassedSegments();
     }
 
+    /**
+     * True when nobody will ever read the rest: the body is not retained and every reader that
+     * opened a cursor has closed it. The producer should stop fetching.
+     */
+    public synchronized boolean isAbandoned() {
+        return !retaining && everRead && cursors.isEmpty();
+    }
+
     /** True while retaining: the body is (or may become) a cached object. */
     public boolean isRetaining() {
         return retaining;
@@ -332,6 +341,7 @@ public final class BodyBuffer {
         Cursor c = new Cursor(offset);
         synchronized (this) {
             cursors.add(c);
+            everRead = true;
         }
         return c;
     }

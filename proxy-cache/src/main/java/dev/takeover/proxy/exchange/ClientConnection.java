@@ -65,7 +65,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 onRequest(request);
             }
             if (msg instanceof HttpContent content && bodyTarget != null) {
-                bodyTarget.offer(content.retain());
+                if (!bodyTarget.offer(content.retain(), this::resumeReading)) {
+                    ctx.channel().config().setAutoRead(false);
+                }
                 if (content instanceof LastHttpContent) {
                     bodyTarget = null;
                 }
@@ -103,6 +105,15 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         if (pending.size() >= MAX_PIPELINED) {
             ctx.channel().config().setAutoRead(false);
         }
+    }
+
+    /** The origin side of a request body can take more: read on (from any thread). */
+    private void resumeReading() {
+        ctx.executor().execute(() -> {
+            if (!closing && pending.size() < MAX_PIPELINED) {
+                ctx.channel().config().setAutoRead(true);
+            }
+        });
     }
 
     private void enqueue(Exchange ex) {

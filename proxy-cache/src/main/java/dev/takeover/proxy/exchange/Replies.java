@@ -147,11 +147,15 @@ public final class Replies {
 
     /** A short plain-text error reply to {@code ex}; the connection stays open if the client wants it. */
     public static Reply error(Exchange ex, int status, String message) {
-        return error(status, message, !ex.keepAlive());
+        return error(status, message, !ex.keepAlive(), ex.isHttp10());
     }
 
     /** A short plain-text error reply of the proxy's own. */
     public static Reply error(int status, String message, boolean close) {
+        return error(status, message, close, false);
+    }
+
+    private static Reply error(int status, String message, boolean close, boolean http10) {
         byte[] text = (message + "\n").getBytes(StandardCharsets.UTF_8);
         ResponseHead h = ResponseHead.status(status, null)
                 .field(HttpHeaderNames.DATE, HttpDates.format(System.currentTimeMillis()))
@@ -161,6 +165,8 @@ public final class Replies {
                 .field(X_CACHE, ERROR);
         if (close) {
             h.field(HttpHeaderNames.CONNECTION, "close");
+        } else if (http10) {
+            h.field(HttpHeaderNames.CONNECTION, "keep-alive");
         }
         BodyBuffer body = BodyBuffer.of(ByteBufAllocator.DEFAULT, text);
         BodyBuffer.Cursor cursor = body.open(0);

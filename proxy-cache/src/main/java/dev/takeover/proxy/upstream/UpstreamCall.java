@@ -112,6 +112,11 @@ final class UpstreamCall {
             finish(HttpUtil.isKeepAlive(response));
             return;
         }
+        if (body.isAbandoned()) {
+            // The only reader went away and nothing will be stored: stop downloading.
+            fail(new java.io.IOException("every reader of the response left"));
+            return;
+        }
         scheduleIdle();
         if (body.shouldPause()) {
             channel.config().setAutoRead(false);
