@@ -131,7 +131,11 @@ public final class CachingProxy implements ExchangeRouter {
                 }
             }
         }
-        if (CacheControl.ofRequest(headers).onlyIfCached()) {
+        Fill running = fills.get(target);
+        if (running != null) {
+            // Also a body already complete to its readers but not yet moved into the store.
+            join(ex, target, running, null);
+        } else if (CacheControl.ofRequest(headers).onlyIfCached()) {
             ex.reply().complete(Replies.error(ex, 504, "not in cache (only-if-cached)"));
         } else if (ex.request().method().equals(HttpMethod.HEAD)) {
             passHead(ex, target);
@@ -254,6 +258,10 @@ public final class CachingProxy implements ExchangeRouter {
 
     /** Fetches for this client only, storing nothing: its request could not share a fill. */
     private void alone(Exchange ex, String target) {
+        if (ex.request().method().equals(HttpMethod.HEAD)) {
+            passHead(ex, target);
+            return;
+        }
         HttpHeaders headers = forwardHeaders(ex);
         CLIENT_ONLY.forEach(headers::remove);
         upstream.send(new UpstreamRequest(HttpMethod.GET, target, headers, null)).whenComplete((response, error) -> {
