@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code bin/takeover}: the one launcher. Each subcommand is a class of its own in this package. */
 @Command(name = "takeover", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A cluster of HTTP caching reverse proxies whose client connections survive the death of a node.",
-        subcommands = {DemoCommand.class, NodeCommand.class, OriginCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, NodeCommand.class, OriginCommand.class, LabCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

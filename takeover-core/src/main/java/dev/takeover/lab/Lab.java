@@ -1,0 +1,203 @@
+package dev.takeover.lab;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The three-node (by default) lab: its network ({@link LabNetwork}), the embedded origin, the
+ * nodes, and what a drill does to them (crash, revive). Every process runs detached in its
+ * namespace, logging to {@code .lab/logs/}; {@code .lab/lab.json} remembers their pids.
+ */
+public final class Lab {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path dir;
+    private final List<String> launcher;
+    private final PrintWriter out;
+
+    /**
+     * @param dir      where the lab keeps its state and logs ({@code .lab} in the repository)
+     * @param launcher the command that runs {@code takeover} (normally {@code bin/takeover}; tests run
+     *                 the classes on their own class path)
+     * @param out      where progress goes
+     */
+    public Lab(Path dir, List<String> launcher, PrintWriter out) {
+        this.dir = dir;
+        this.launcher = List.copyOf(launcher);
+        this.out = out;
+    }
+
+    /** The lab of the repository at {@code home}, run through its {@code bin/takeover}. */
+    public static Lab of(Path home, PrintWriter out) {
+        return new Lab(home.resolve(".lab"), List.of(home.resolve("bin/takeover").toString()), out);
+    }
+
+    private Path stateFile() {
+        return dir.resolve("lab.json");
+    }
+
+    public Path clusterFile() {
+        return dir.resolve("cluster.yaml");
+    }
+
+    public Path logs() {
+        return dir.resolve("logs");
+    }
+
+    /** Replaces any lab with a fresh one of {@code nodes} nodes, started and ready. */
+    public LabLayout up(int nodes) {
+        LabLayout layout = new LabLayout(nodes);
+        LabNetwork network = new LabNetwork(layout);
+        say("building the lab network (" + layout.hosts().size() + " namespaces on a bridge, " + LabLayout.SUBNET + ")");
+        network.up();
+        try {
+            Files.createDirectories(logs());
+            Files.writeString(clusterFile(), layout.clusterFile());
+        } catch (IOException e) {
+            throw new LabException("cannot write the lab's files under " + dir + ": " + e.getMessage(), e);
+        }
+        LabState state = new LabState(nodes, java.util.Map.of());
+        state = state.withPid("origin", start(LabLayout.ORIGIN, "origin", "--listen",
+                LabLayout.ORIGIN.address() + ":" + LabLayout.HTTP_PORT, "--rate", "64m"));
+        state.write(stateFile());
+        awaitListening(LabLayout.ORIGIN);
+        for (LabLayout.Node n : layout.nodes()) {
+            state = state.withPid(n.name(), startNode(n));
+            state.write(stateFile());
+            // Staggered: three JGroups members started at the same instant split until a merge heals it.
+            awaitListening(n.host());
+        }
+        say("lab up: origin " + layout.originUrl() + ", nodes " + String.join(", ",
+                layout.nodes().stream().map(n -> n.name() + " " + n.host().address() + " " + n.vips()).toList()));
+        return layout;
+    }
+
+    private long startNode(LabLayout.Node n) {
+        long pid = start(n.host(), "node", "--config", clusterFile().toString(), "--name", n.name());
+        // Until nodes claim their own addresses, the lab puts each node's VIPs on its interface.
+        for (String vip : n.vips()) {
+            Shell.run("ip", "-n", n.host().namespace(), "addr", "add", vip + "/" + LabLayout.PREFIX_LENGTH, "dev", "eth0");
+        }
+        return pid;
+    }
+
+    /** Starts {@code bin/takeover ARGS} detached inside the host's namespace; returns its pid. */
+    private long start(LabLayout.Host host, String... args) {
+        Path log = logs().resolve(host.name() + ".log");
+        List<String> command = new ArrayList<>(List.of("setsid", "ip", "netns", "exec", host.namespace()));
+        command.addAll(launcher);
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectErrorStream(true);
+        pb.environment().put("TAKEOVER_JAVA_OPTS", "-Xms256m -Xmx512m -XX:MaxDirectMemorySize=1536m "
+                + "-Dtakeover.access.log=" + logs().resolve(host.name() + "-access.log"));
+        try {
+            return pb.start().pid(); // setsid and ip netns exec exec in place: this is the JVM's pid
+        } catch (IOException e) {
+            throw new LabException("cannot start " + host.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitListening(LabLayout.Host host) {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (!listening(host)) {
+            if (System.nanoTime() > deadline) {
+                throw new LabException(host.name() + " did not start listening within " + READY_TIMEOUT.toSeconds()
+                        + " s; see " + logs().resolve(host.name() + ".log"));
+            }
+            sleep(100);
+        }
+    }
+
+    private static boolean listening(LabLayout.Host host) {
+        Shell.Result r = Shell.run(Shell.in(host.namespace(), "ss", "-Hltn", "sport = :" + LabLayout.HTTP_PORT));
+        return r.ok() && !r.out().isBlank();
+    }
+
+    /** The lab as it is now; {@code up} false when there is none. */
+    public LabStatus status() {
+        if (!Files.exists(stateFile()) || !LabNetwork.namespaces().contains(LabLayout.LAN)) {
+            return new LabStatus(false, null, null, List.of());
+        }
+        LabState state = LabState.read(stateFile());
+        LabLayout layout = new LabLayout(state.nodeCount());
+        LabNetwork network = new LabNetwork(layout);
+        Long originPid = state.pids().get("origin");
+        var origin = new LabStatus.HostStatus(LabLayout.ORIGIN.namespace(), LabLayout.ORIGIN.address(), originPid,
+                alive(originPid), layout.originUrl());
+        var client = new LabStatus.HostStatus(LabLayout.CLIENT.namespace(), LabLayout.CLIENT.address(), null, true, null);
+        List<LabStatus.NodeStatus> nodes = new ArrayList<>();
+        for (LabLayout.Node n : layout.nodes()) {
+            Long pid = state.pids().get(n.name());
+            List<String> vips = network.addresses(n.host()).stream().filter(a -> !a.equals(n.host().address())).toList();
+            nodes.add(new LabStatus.NodeStatus(n.name(), n.host().namespace(), n.host().address(), n.vips(), vips, pid,
+                    alive(pid), listening(n.host()), network.linkUp(n.host())));
+        }
+        return new LabStatus(true, origin, client, nodes);
+    }
+
+    /** A host crash: the node's link is cut first (so its kernel can send no FIN or RST), then every process dies. */
+    public void crash(String node) {
+        LabLayout layout = layout();
+        LabLayout.Node n = layout.node(node);
+        new LabNetwork(layout).cut(n.host());
+        LabNetwork.killAll(n.host().namespace());
+        say("crashed " + node + " (link cut, processes killed)");
+    }
+
+    /** Brings a crashed node back: link up, node restarted (without the VIPs the survivors took over). */
+    public void revive(String node) {
+        LabLayout layout = layout();
+        LabLayout.Node n = layout.node(node);
+        LabNetwork.killAll(n.host().namespace());
+        for (String vip : n.vips()) {
+            Shell.run("ip", "-n", n.host().namespace(), "addr", "del", vip + "/" + LabLayout.PREFIX_LENGTH, "dev", "eth0");
+        }
+        new LabNetwork(layout).restore(n.host());
+        LabState state = LabState.read(stateFile());
+        state = state.withPid(n.name(), start(n.host(), "node", "--config", clusterFile().toString(), "--name", n.name()));
+        state.write(stateFile());
+        awaitListening(n.host());
+        say("revived " + node);
+    }
+
+    /** Removes everything the lab made: processes, namespaces, state. Idempotent. */
+    public void down() {
+        LabNetwork.down();
+        try {
+            Files.deleteIfExists(stateFile());
+        } catch (IOException e) {
+            throw new LabException("cannot remove " + stateFile() + ": " + e.getMessage(), e);
+        }
+        say("lab down");
+    }
+
+    public LabLayout layout() {
+        return new LabLayout(LabState.read(stateFile()).nodeCount());
+    }
+
+    private static boolean alive(Long pid) {
+        return pid != null && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private void say(String line) {
+        out.println(line);
+        out.flush();
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabException("interrupted");
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.takeover.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The lab for real: namespaces, an origin and two nodes, traffic from the client namespace. Root only. */
+class LabTest {
+    @TempDir
+    static Path dir;
+    static Lab lab;
+
+    /** Runs {@code takeover} from this test's class path, as bin/takeover would from the jars. */
+    static List<String> launcher() {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return List.of(java, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-cp", System.getProperty("java.class.path"), "dev.takeover.cli.Main");
+    }
+
+    @BeforeAll
+    static void up() {
+        assumeTrue(Shell.run("id", "-u").out().strip().equals("0"), "the lab needs root");
+        lab = new Lab(dir, launcher(), new PrintWriter(new StringWriter()));
+        lab.up(2);
+    }
+
+    @AfterAll
+    static void down() {
+        if (lab != null) {
+            lab.down();
+        }
+        assertThat(LabNetwork.namespaces()).isEmpty();
+    }
+
+    private static String curl(String url) {
+        return Shell.run(Shell.in(LabLayout.CLIENT.namespace(), "curl", "-s", "-m", "5", "-o", "/dev/null",
+                "-w", "%{http_code} %{size_download}", url)).out();
+    }
+
+    @Test
+    void theLabServesThroughEveryVipFromTheClientNamespace() throws Exception {
+        LabStatus s = lab.status();
+        assertThat(s.up()).isTrue();
+        assertThat(s.nodes()).extracting(LabStatus.NodeStatus::healthy).containsOnly(true);
+        assertThat(s.nodes().getFirst().vips()).containsExactly("198.18.0.101", "198.18.0.102");
+        // A revived node comes back without its VIPs (another test may have revived one): use what is owned now.
+        for (String vip : s.nodes().stream().flatMap(n -> n.vips().stream()).toList()) {
+            assertThat(curl("http://" + vip + "/synthetic/64k")).isEqualTo("200 65536");
+        }
+        assertThat(Files.readString(lab.clusterFile())).contains("198.18.0.104");
+    }
+
+    @Test
+    void aCrashedNodeIsCutOffAndARevivedOneServesAgain() {
+        lab.crash("n2");
+        LabStatus.NodeStatus n2 = lab.status().nodes().get(1);
+        assertThat(n2.alive()).isFalse();
+        assertThat(n2.link()).isFalse();
+        assertThat(curl("http://198.18.0.12/synthetic/1k")).startsWith("000");
+        lab.revive("n2");
+        assertThat(lab.status().nodes().get(1).healthy()).isTrue();
+        assertThat(curl("http://198.18.0.12/synthetic/1k")).isEqualTo("200 1024");
+    }
+
+    @Test
+    void anUnknownNodeIsAClearError() {
+        assertThatThrownBy(() -> lab.crash("n9")).isInstanceOf(LabException.class).hasMessageContaining("no node 'n9'");
+    }
+
+    @Test
+    void upAgainReplacesALeftoverLab() {
+        Lab other = new Lab(dir.resolve("other"), launcher(), new PrintWriter(new StringWriter()));
+        LabNetwork.requireRoot();
+        // A leftover namespace of the same name must not break set-up.
+        new LabNetwork(new LabLayout(1)).up();
+        assertThat(LabNetwork.namespaces()).contains("tko-n1");
+        other.down();
+        lab.up(2);
+        assertThat(lab.status().nodes()).hasSize(2).allMatch(LabStatus.NodeStatus::healthy);
+    }
+}
