@@ -76,7 +76,7 @@ public final class CheckpointCodec {
             w.u32(tcp.timestampValue());
             w.varint(tcp.timestampWallMillis());
         }
-        w.varint(tcp.ackedSendBytes() + 1);
+        w.varint(tcp.ackedSendBytes() + 1); // -1 (unknown) becomes 0; Long.MAX_VALUE wraps to 2^63, unsigned
 
         switch (checkpoint.http()) {
             case HttpLayer.Idle idle -> {
@@ -177,7 +177,7 @@ public final class CheckpointCodec {
         boolean timestamps = (flags & TCP_TIMESTAMPS) != 0;
         int tsVal = timestamps ? r.u32("timestampValue") : 0;
         long tsWall = timestamps ? r.varint("timestampWallMillis") : -1;
-        long acked = r.varint("ackedSendBytes") - 1;
+        long acked = r.optional("ackedSendBytes");
         TcpLayer tcp = new TcpLayer(sendStart, recvStart, mss, (flags & TCP_WINDOW_SCALING) != 0, scales >>> 4,
                 scales & 0xf, (flags & TCP_SACK) != 0, timestamps, tsVal, tsWall, acked);
 
@@ -199,7 +199,7 @@ public final class CheckpointCodec {
         String method = r.string("method");
         String target = r.string("target");
         String etag = (flags & RESP_ETAG) != 0 ? r.string("etag") : null;
-        long lastModified = r.varint("lastModifiedEpochSec") - 1;
+        long lastModified = r.optional("lastModifiedEpochSec");
         long rangeFirst = HttpLayer.ABSENT;
         long rangeLast = HttpLayer.ABSENT;
         if ((flags & RESP_RANGE) != 0) {
@@ -210,8 +210,8 @@ public final class CheckpointCodec {
             }
             rangeLast = rangeFirst + span;
         }
-        long bodyLength = r.varint("bodyLength") - 1;
-        long confirmed = r.varint("bodyBytesConfirmed") - 1;
+        long bodyLength = r.optional("bodyLength");
+        long confirmed = r.optional("bodyBytesConfirmed");
         int headerLength = toInt(r.varint("headerBlock length"), "headerBlock length");
         byte[] header = r.bytes(headerLength, "headerBlock");
         return new HttpLayer.Responding(requestEnd, responseStart, header, method, target,
@@ -267,9 +267,11 @@ public final class CheckpointCodec {
             buf[pos++] = (byte) v;
         }
 
-        /** Unsigned LEB128: 7 bits per byte, low group first, high bit set on all but the last byte. */
+        /**
+         * Unsigned LEB128 of {@code v}'s 64 bits: 7 bits per byte, low group first, high bit set on all but the
+         * last byte.
+         */
         void varint(long v) {
-            assert v >= 0 : v;
             ensure(10);
             while ((v & ~0x7FL) != 0) {
                 buf[pos++] = (byte) ((v & 0x7F) | 0x80);
@@ -344,11 +346,28 @@ public final class CheckpointCodec {
             return v;
         }
 
-        /** Unsigned LEB128 of at most 9 bytes (63 bits: every non-negative long), canonical (no overlong form). */
+        /** A varint holding a non-negative long. */
         long varint(String field) {
+            long v = varint64(field);
+            if (v < 0) {
+                throw new CheckpointFormatException(field + ": value exceeds 63 bits");
+            }
+            return v;
+        }
+
+        /** A field that may be -1: stored as the unsigned 64-bit varint of value + 1. */
+        long optional(String field) {
+            return varint64(field) - 1;
+        }
+
+        /** Unsigned LEB128 of at most 10 bytes (64 bits), canonical: no overlong form, no bits past 64. */
+        private long varint64(String field) {
             long v = 0;
-            for (int shift = 0; shift < 63; shift += 7) {
+            for (int shift = 0; shift < 64; shift += 7) {
                 int b = u8(field);
+                if (shift == 63 && b > 1) {
+                    throw new CheckpointFormatException(field + ": varint exceeds 64 bits");
+                }
                 v |= (long) (b & 0x7F) << shift;
                 if ((b & 0x80) == 0) {
                     if (b == 0 && shift > 0) {
@@ -357,7 +376,7 @@ public final class CheckpointCodec {
                     return v;
                 }
             }
-            throw new CheckpointFormatException(field + ": varint exceeds 63 bits");
+            throw new CheckpointFormatException(field + ": varint exceeds 64 bits"); // unreachable: see shift 63
         }
 
         byte[] bytes(int n, String field) {
