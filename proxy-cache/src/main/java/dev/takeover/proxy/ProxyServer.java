@@ -2,6 +2,7 @@ package dev.takeover.proxy;
 
 import dev.takeover.net.Transport;
 import dev.takeover.proxy.cache.CaffeineObjectStore;
+import dev.takeover.proxy.checkpoint.Checkpointing;
 import dev.takeover.proxy.cache.ObjectStore;
 import dev.takeover.proxy.exchange.AccessLog;
 import dev.takeover.proxy.exchange.CachingProxy;
@@ -16,7 +17,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpRequestDecoder;
+import dev.takeover.proxy.http.CountingRequestDecoder;
+import dev.takeover.proxy.http.SentBytesCounter;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>Each client connection's pipeline, in order:
  * <ol>
  *   <li>{@link ConnectionTimeouts}: header (408) and keep-alive timers;</li>
- *   <li>{@link HttpRequestDecoder}: HTTP/1.1 request parsing with the size limits (414, 431) and
+ *   <li>{@link SentBytesCounter}: the send position, for checkpoints;</li>
+ *   <li>{@link CountingRequestDecoder}: HTTP/1.1 request parsing with the size limits (414, 431) and
  *       netty's framing checks (no request smuggling);</li>
  *   <li>{@link ClientConnection}: exchanges in order, replies written from the store.</li>
  * </ol>
@@ -45,7 +48,7 @@ public final class ProxyServer implements AutoCloseable {
     private final UpstreamClient upstream;
     private final Channel server;
 
-    private ProxyServer(ProxySettings settings, Clock clock) throws InterruptedException {
+    private ProxyServer(ProxySettings settings, Clock clock, Checkpointing checkpointing) throws InterruptedException {
         this.settings = settings;
         Transport transport = Transport.best();
         this.group = transport.newGroup(settings.ioThreads());
@@ -68,8 +71,9 @@ public final class ProxyServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ch.pipeline().addLast("timeouts", new ConnectionTimeouts(settings.headerTimeout(), settings.keepAliveTimeout()))
-                                    .addLast("decoder", new HttpRequestDecoder(decoder))
-                                    .addLast("exchanges", new ClientConnection(router, accessLog));
+                                    .addLast("sent", new SentBytesCounter())
+                                    .addLast("decoder", new CountingRequestDecoder(decoder))
+                                    .addLast("exchanges", new ClientConnection(router, accessLog, checkpointing, clock));
                         }
                     })
                     .bind(settings.listen()).sync().channel();
@@ -91,7 +95,17 @@ public final class ProxyServer implements AutoCloseable {
 
     /** As {@link #start(ProxySettings)}, with the clock the cache's freshness decisions use. */
     public static ProxyServer start(ProxySettings settings, Clock clock) throws InterruptedException {
-        return new ProxyServer(settings, clock);
+        return new ProxyServer(settings, clock, null);
+    }
+
+    /**
+     * A node that checkpoints its connections to virtual IPs, so that another node can resume them.
+     *
+     * @param checkpointing how, or null for a plain proxy
+     */
+    public static ProxyServer start(ProxySettings settings, Clock clock, Checkpointing checkpointing)
+            throws InterruptedException {
+        return new ProxyServer(settings, clock, checkpointing);
     }
 
     /** The bound address (the real port if the settings asked for port 0). */

@@ -1,6 +1,12 @@
 package dev.takeover.proxy.exchange;
 
+import dev.takeover.checkpoint.HttpLayer;
+import dev.takeover.checkpoint.HttpVersion;
+import dev.takeover.proxy.checkpoint.Checkpointing;
+import dev.takeover.proxy.checkpoint.ConnectionCheckpoints;
 import dev.takeover.proxy.http.ConnectionTimeouts;
+import dev.takeover.proxy.http.CountingRequestDecoder;
+import dev.takeover.proxy.http.SentBytesCounter;
 import dev.takeover.proxy.upstream.RequestBodyPipe;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -13,7 +19,9 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +35,12 @@ import org.slf4j.LoggerFactory;
  * on the connection can be trusted (no request smuggling).
  *
  * <p>Flow control: at most {@value #MAX_PIPELINED} requests wait for their replies; beyond that the
- * connection stops reading until replies drain. Event-loop confined.
+ * connection stops reading until replies drain.
+ *
+ * <p>Checkpoints: with {@link Checkpointing}, a connection to a virtual IP is checkpointed
+ * ({@link ConnectionCheckpoints}), and each reply's first byte waits until its checkpoint is stored.
+ * The positions come from {@link CountingRequestDecoder} (receive) and {@link SentBytesCounter} (send).
+ * Event-loop confined.
  */
 public final class ClientConnection extends ChannelInboundHandlerAdapter implements ReplyWriter.Listener {
     private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
@@ -36,23 +49,44 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     private final ExchangeRouter router;
     private final AccessLog accessLog;
+    private final Checkpointing checkpointing;
+    private final Clock clock;
     private final ArrayDeque<Exchange> pending = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private ConnectionTimeouts timeouts;
+    private CountingRequestDecoder decoder;
+    private SentBytesCounter sentCounter;
+    private ConnectionCheckpoints checkpoints;
+    private Exchange bodyExchange;
+    /** A reply waits for its checkpoint to be stored. */
+    private boolean awaitingCheckpoint;
     private ReplyWriter writer;
     private RequestBodyPipe bodyTarget;
     /** Set once a reply that closes the connection is queued: later input is ignored. */
     private boolean closing;
 
-    public ClientConnection(ExchangeRouter router, AccessLog accessLog) {
+    /** @param checkpointing how to checkpoint connections, or null for a plain proxy */
+    public ClientConnection(ExchangeRouter router, AccessLog accessLog, Checkpointing checkpointing, Clock clock) {
         this.router = router;
         this.accessLog = accessLog;
+        this.checkpointing = checkpointing;
+        this.clock = clock;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.timeouts = ctx.pipeline().get(ConnectionTimeouts.class);
+        this.decoder = ctx.pipeline().get(CountingRequestDecoder.class);
+        this.sentCounter = ctx.pipeline().get(SentBytesCounter.class);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (checkpointing != null && decoder != null && sentCounter != null) {
+            checkpoints = ConnectionCheckpoints.accepted(checkpointing, ctx.channel(), clock);
+        }
+        ctx.fireChannelActive();
     }
 
     @Override
@@ -63,6 +97,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             }
             if (msg instanceof HttpRequest request) {
                 onRequest(request);
+            }
+            if (msg instanceof LastHttpContent && bodyExchange != null && decoder != null) {
+                bodyExchange.requestEnd(decoder.consumed());
+                bodyExchange = null;
             }
             if (msg instanceof HttpContent content && bodyTarget != null) {
                 if (!bodyTarget.offer(content.retain(), this::resumeReading)) {
@@ -99,6 +137,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             }
         }
         Exchange ex = new Exchange(request, ctx.channel().remoteAddress(), System.nanoTime(), body);
+        if (decoder != null) {
+            ex.requestEnd(decoder.consumed()); // a request with a body ends later, at its LastHttpContent
+        }
+        bodyExchange = ex;
         bodyTarget = body;
         enqueue(ex);
         router.start(ex);
@@ -128,7 +170,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     }
 
     private void writeNext() {
-        if (writer != null || !ctx.channel().isActive()) {
+        if (writer != null || awaitingCheckpoint || !ctx.channel().isActive()) {
             return;
         }
         Exchange head = pending.peek();
@@ -152,8 +194,51 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         if (reply.close()) {
             closing = true;
         }
+        if (checkpoints != null) {
+            CompletableFuture<Void> stored = checkpoints.responding(responding(head, reply), sentCounter.sent());
+            if (!stored.isDone()) {
+                // The first byte goes out only once a survivor could resume the reply.
+                awaitingCheckpoint = true;
+                stored.whenComplete((v, t) -> ctx.executor().execute(() -> {
+                    awaitingCheckpoint = false;
+                    startWriter(reply);
+                }));
+                return;
+            }
+        }
+        startWriter(reply);
+    }
+
+    private void startWriter(Reply reply) {
+        if (!ctx.channel().isActive()) {
+            reply.discard();
+            return;
+        }
         writer = new ReplyWriter(ctx, reply, this);
         writer.start();
+    }
+
+    /** The HTTP layer of the checkpoint taken before {@code reply} starts. */
+    private HttpLayer.Responding responding(Exchange ex, Reply reply) {
+        Reply.Representation source = reply.source();
+        long bodyLength = switch (reply.framing()) {
+            case NONE -> 0;
+            case LENGTH -> reply.end() - reply.body().position();
+            case CHUNKED, UNTIL_CLOSE -> -1;
+        };
+        return new HttpLayer.Responding(ex.requestEnd(), sentCounter.sent(), reply.head(),
+                ex.request().method().name(), ex.request().uri(),
+                ex.isHttp10() ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1,
+                source == null ? null : source.etag(), source == null ? -1 : source.lastModifiedEpochSec(),
+                source == null ? -1 : source.rangeFirst(), source == null ? -1 : source.rangeLast(),
+                bodyLength, reply.framing() == Framing.CHUNKED, !reply.close(), -1);
+    }
+
+    @Override
+    public void progressed(ReplyWriter w) {
+        if (checkpoints != null) {
+            checkpoints.progress(sentCounter.sent());
+        }
     }
 
     @Override
@@ -161,6 +246,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         Exchange ex = pending.poll();
         accessLog.log(ex, done.reply(), done.bytesWritten());
         writer = null;
+        if (checkpoints != null) {
+            checkpoints.responseComplete(sentCounter.sent());
+        }
         if (done.reply().close()) {
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             return;
@@ -206,6 +294,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (checkpoints != null) {
+            checkpoints.closed();
+        }
         if (writer != null) {
             writer.abandon();
             writer = null;

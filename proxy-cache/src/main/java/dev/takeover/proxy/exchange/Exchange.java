@@ -18,6 +18,7 @@ public final class Exchange {
     private final boolean keepAlive;
     private final RequestBodyPipe body;
     private final CompletableFuture<Reply> reply = new CompletableFuture<>();
+    private long requestEnd;
 
     Exchange(HttpRequest request, SocketAddress client, long startNanos, RequestBodyPipe body) {
         this.request = request;
@@ -52,6 +53,15 @@ public final class Exchange {
     /** The request body on its way to the origin, or {@code null} when the request has none. */
     public RequestBodyPipe body() {
         return body;
+    }
+
+    /** The receive position right after this request (its body included, once received). */
+    long requestEnd() {
+        return requestEnd;
+    }
+
+    void requestEnd(long position) {
+        requestEnd = position;
     }
 
     /** Completes with the reply to write; completed exactly once, from any thread. */

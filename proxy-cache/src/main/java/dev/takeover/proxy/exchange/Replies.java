@@ -47,6 +47,8 @@ public final class Replies {
         long length = body.knownLength();
         int status = object.status();
         boolean fromCache = cacheStatus.equals(HIT) || cacheStatus.equals(STALE);
+        String etag = object.headers().get(HttpHeaderNames.ETAG);
+        long lastModified = HttpDates.parse(object.headers().get(HttpHeaderNames.LAST_MODIFIED)).orElse(-1000) / 1000;
         long age = Freshness.ageHeaderSeconds(Freshness.currentAgeMillis(object.headers(),
                 object.requestTime(), object.responseTime(), nowMillis));
 
@@ -57,7 +59,8 @@ public final class Replies {
                     h.field(name, value);
                 }
             }
-            return finish(ex, h, 304, fromCache || age > 0 ? age : -1, cacheStatus, null, 0, Framing.NONE, false);
+            return finish(ex, h, 304, fromCache || age > 0 ? age : -1, cacheStatus, null, 0, Framing.NONE, false, -1,
+                    new Reply.Representation(etag, lastModified, -1, -1, length));
         }
         if (status == 200 && !head && length >= 0) {
             RangeDecision range = ByteRanges.decide(ex.request().method(), ex.request().headers(), length,
@@ -68,13 +71,14 @@ public final class Replies {
                             .field(HttpHeaderNames.CONTENT_RANGE, ByteRanges.contentRange(first, last, length))
                             .field(HttpHeaderNames.CONTENT_LENGTH, Long.toString(last - first + 1));
                     return finish(ex, h, 206, fromCache || age > 0 ? age : -1, cacheStatus, body, first,
-                            Framing.LENGTH, false, last + 1);
+                            Framing.LENGTH, false, last + 1, new Reply.Representation(etag, lastModified, first, last, length));
                 }
                 case RangeDecision.Unsatisfiable u -> {
                     ResponseHead h = ResponseHead.status(416, null)
                             .field(HttpHeaderNames.CONTENT_RANGE, ByteRanges.unsatisfiedRange(length))
                             .field(HttpHeaderNames.CONTENT_LENGTH, "0");
-                    return finish(ex, h, 416, -1, cacheStatus, null, 0, Framing.NONE, false);
+                    return finish(ex, h, 416, -1, cacheStatus, null, 0, Framing.NONE, false, -1,
+                            new Reply.Representation(etag, lastModified, -1, -1, length));
                 }
                 case RangeDecision.Full f -> { }
             }
@@ -98,7 +102,8 @@ public final class Replies {
             framing = Framing.CHUNKED;
         }
         return finish(ex, h, status, fromCache || age > 0 ? age : -1, cacheStatus,
-                framing == Framing.NONE ? null : body, 0, framing, mustClose, length);
+                framing == Framing.NONE ? null : body, 0, framing, mustClose, length,
+                new Reply.Representation(etag, lastModified, -1, -1, length));
     }
 
     /**
@@ -111,16 +116,12 @@ public final class Replies {
         if (length != null) {
             h.field(HttpHeaderNames.CONTENT_LENGTH, length);
         }
-        return finish(ex, h, object.status(), -1, cacheStatus, null, 0, Framing.NONE, false);
+        return finish(ex, h, object.status(), -1, cacheStatus, null, 0, Framing.NONE, false, -1, null);
     }
 
     private static Reply finish(Exchange ex, ResponseHead h, int status, long age, String cacheStatus,
-                                BodyBuffer body, long from, Framing framing, boolean mustClose) {
-        return finish(ex, h, status, age, cacheStatus, body, from, framing, mustClose, -1);
-    }
-
-    private static Reply finish(Exchange ex, ResponseHead h, int status, long age, String cacheStatus,
-                                BodyBuffer body, long from, Framing framing, boolean mustClose, long end) {
+                                BodyBuffer body, long from, Framing framing, boolean mustClose, long end,
+                                Reply.Representation source) {
         if (age >= 0) {
             h.field(HttpHeaderNames.AGE, Long.toString(age));
         }
@@ -134,7 +135,7 @@ public final class Replies {
                 return null;
             }
         }
-        return new Reply(status, h.build(), cursor, framing == Framing.NONE ? -1 : end, framing, close, cacheStatus);
+        return new Reply(status, h.build(), cursor, framing == Framing.NONE ? -1 : end, framing, close, cacheStatus, source);
     }
 
     private static void connection(ResponseHead h, Exchange ex, boolean close) {
@@ -171,6 +172,6 @@ public final class Replies {
         BodyBuffer body = BodyBuffer.of(ByteBufAllocator.DEFAULT, text);
         BodyBuffer.Cursor cursor = body.open(0);
         body.release(); // the cursor holds the body now
-        return new Reply(status, h.build(), cursor, text.length, Framing.LENGTH, close, ERROR);
+        return new Reply(status, h.build(), cursor, text.length, Framing.LENGTH, close, ERROR, null);
     }
 }

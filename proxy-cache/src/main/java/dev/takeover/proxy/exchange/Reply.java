@@ -17,9 +17,24 @@ import java.util.Objects;
  * @param framing     how the body is delimited
  * @param close       whether the connection closes after this reply
  * @param cacheStatus the {@code X-Cache} value, for the access log
+ * @param source      what the body is, for the checkpoint that lets another node resume it; null
+ *                    for the proxy's own replies, which cannot be resumed elsewhere
  */
 public record Reply(int status, byte[] head, BodyBuffer.Cursor body, long end, Framing framing,
-                    boolean close, String cacheStatus) {
+                    boolean close, String cacheStatus, Representation source) {
+
+    /**
+     * The stored representation a reply's body is cut from: enough for another node to find the same
+     * bytes (in its cache, or from the origin by {@code Range} with {@code If-Range}).
+     *
+     * @param etag                 the strong or weak entity tag, or null
+     * @param lastModifiedEpochSec {@code Last-Modified}, or -1
+     * @param rangeFirst           first body byte of a 206, or -1 for the whole representation
+     * @param rangeLast            last body byte of a 206, or -1
+     * @param length               the representation's length, or -1 while unknown
+     */
+    public record Representation(String etag, long lastModifiedEpochSec, long rangeFirst, long rangeLast, long length) {}
+
     public Reply {
         Objects.requireNonNull(head, "head");
         Objects.requireNonNull(framing, "framing");

@@ -26,6 +26,9 @@ final class ReplyWriter {
 
     /** What the connection learns when the reply is done. */
     interface Listener {
+        /** Some body bytes were handed to the channel. */
+        void progressed(ReplyWriter writer);
+
         void replyWritten(ReplyWriter writer);
 
         void replyFailed(ReplyWriter writer, Throwable cause);
@@ -96,6 +99,7 @@ final class ReplyWriter {
             } else {
                 writeBody(cursor, body, Math.min(end, body.available()));
             }
+            listener.progressed(this);
         }
         ctx.flush();
     }

@@ -1,0 +1,37 @@
+package dev.takeover.proxy.checkpoint;
+
+import dev.takeover.checkpoint.CheckpointStore;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+
+/**
+ * What a node needs to checkpoint its client connections. A node started without it is a plain proxy.
+ *
+ * @param store        where checkpoints go (replicated in a cluster)
+ * @param node         this node's name, the owner of the checkpoints it writes
+ * @param capture      reads TCP state from the kernel
+ * @param virtual      which local addresses are virtual IPs: only connections to those can move to
+ *                     another node, so only those are checkpointed
+ * @param interval     longest time between progress checkpoints of a long response
+ * @param byteStep     bytes between progress checkpoints at 1 MiB/s; scaled by the measured rate
+ * @param writer       runs store writes, which may block on replication, off the event loops
+ */
+public record Checkpointing(CheckpointStore store, String node, TcpCapture capture, Predicate<InetAddress> virtual,
+                            Duration interval, long byteStep, Executor writer) {
+    public Checkpointing {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(capture, "capture");
+        Objects.requireNonNull(virtual, "virtual");
+        Objects.requireNonNull(writer, "writer");
+        if (interval == null || interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("checkpoint interval must be positive, was " + interval);
+        }
+        if (byteStep < 1) {
+            throw new IllegalArgumentException("checkpoint byte step must be positive, was " + byteStep);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.takeover.proxy.checkpoint;
+
+import dev.takeover.checkpoint.CheckpointStore;
+import dev.takeover.checkpoint.Checkpointer;
+import dev.takeover.checkpoint.ConnectionCheckpoint;
+import dev.takeover.checkpoint.ConnectionId;
+import dev.takeover.checkpoint.HttpLayer;
+import dev.takeover.checkpoint.HttpProgress;
+import dev.takeover.checkpoint.IpLayer;
+import dev.takeover.checkpoint.LayerAppender;
+import dev.takeover.checkpoint.PutResult;
+import dev.takeover.checkpoint.TcpLayer;
+import io.netty.channel.Channel;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The checkpoints of one client connection, built like a protocol stack: the IP layer (constant),
+ * the TCP layer (read from the kernel at accept, then only the acknowledged position moves) and the
+ * HTTP layer ({@link HttpProgress}) each append their state to every checkpoint.
+ *
+ * <p>When it writes: at accept (idle), before the first byte of every response (the reply waits for
+ * {@link #responding}'s future: a response is never on the wire without its checkpoint), while a long
+ * response is sent ({@link ProgressSchedule}), when a response is complete (idle again), and the
+ * checkpoint is removed when the connection closes.
+ *
+ * <p>Writes run on the {@link Checkpointing#writer()} executor, chained: one connection's writes
+ * reach the store in order (so the removal comes last), different connections' in parallel. A
+ * failed write is logged and the connection goes on: serving beats being resumable.
+ *
+ * <p>Event-loop confined, except the writes themselves.
+ */
+public final class ConnectionCheckpoints {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionCheckpoints.class);
+
+    private final Checkpointing config;
+    private final Channel channel;
+    private final Clock clock;
+    private final ConnectionId id;
+    private final HttpProgress http;
+    private final Checkpointer checkpointer;
+    private TcpLayer tcp;
+    private ProgressSchedule schedule;
+    private long lastVersion;
+    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+
+    private ConnectionCheckpoints(Checkpointing config, Channel channel, Clock clock, ConnectionId id, TcpLayer tcp,
+                                  HttpProgress http) {
+        this.config = config;
+        this.channel = channel;
+        this.clock = clock;
+        this.id = id;
+        this.tcp = tcp;
+        this.http = http;
+        LayerAppender tcpLayer = b -> b.layer(this.tcp);
+        this.checkpointer = new Checkpointer(config.node(), 0, List.of(LayerAppender.constant(IpLayer.of(id)), tcpLayer, http));
+    }
+
+    /**
+     * Starts checkpointing a just-accepted connection and writes its first (idle) checkpoint. Returns
+     * null when the connection cannot move (not to a virtual IP, not IPv4) or the kernel state cannot
+     * be read.
+     */
+    public static ConnectionCheckpoints accepted(Checkpointing config, Channel channel, Clock clock) {
+        if (!(channel.localAddress() instanceof InetSocketAddress local && local.getAddress() instanceof Inet4Address vip)
+                || !(channel.remoteAddress() instanceof InetSocketAddress remote
+                && remote.getAddress() instanceof Inet4Address client)
+                || !config.virtual().test(vip)) {
+            return null;
+        }
+        var tcp = config.capture().atAccept(channel);
+        if (tcp.isEmpty()) {
+            return null;
+        }
+        ConnectionId id = new ConnectionId(vip, local.getPort(), client, remote.getPort());
+        ConnectionCheckpoints c = new ConnectionCheckpoints(config, channel, clock, id, tcp.get(), new HttpProgress());
+        c.write();
+        return c;
+    }
+
+    public ConnectionId id() {
+        return id;
+    }
+
+    /**
+     * A response is about to start at send position {@code sent}; the future completes when its
+     * checkpoint is stored (or failed to be: it completes normally either way).
+     */
+    public CompletableFuture<Void> responding(HttpLayer.Responding response, long sent) {
+        syncSent(sent);
+        http.responding(response);
+        schedule = new ProgressSchedule(config.interval().toNanos(), config.byteStep(), System.nanoTime(), sent);
+        return write();
+    }
+
+    /** Bytes went out: checkpoint progress if it is due. */
+    public void progress(long sent) {
+        syncSent(sent);
+        if (schedule == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (schedule.due(now, sent) || http.confirmDue()) {
+            if (http.confirmDue()) {
+                http.confirmBody();
+            }
+            config.capture().ackedBytes(channel, sent).ifPresent(acked -> tcp = tcp.withAckedSendBytes(acked));
+            schedule.checkpointed(now, sent);
+            write();
+        }
+    }
+
+    /** The response is complete at send position {@code sent}: the connection is idle until the next request. */
+    public void responseComplete(long sent) {
+        syncSent(sent);
+        http.responseComplete();
+        schedule = null;
+        write();
+    }
+
+    /** The connection closed: its checkpoint goes, after any write still on its way. */
+    public void closed() {
+        long version = lastVersion;
+        tail = tail.thenRunAsync(() -> {
+            try {
+                config.store().remove(id, version);
+            } catch (RuntimeException e) {
+                log.warn("could not remove the checkpoint of {}: {}", id, e.toString());
+            }
+        }, config.writer());
+    }
+
+    private void syncSent(long sent) {
+        long delta = sent - http.sentBytes();
+        if (delta > 0) {
+            http.sent(delta);
+        }
+    }
+
+    private CompletableFuture<Void> write() {
+        ConnectionCheckpoint checkpoint = checkpointer.checkpoint(clock.millis());
+        lastVersion = checkpoint.version();
+        CheckpointStore store = config.store();
+        tail = tail.thenRunAsync(() -> {
+            try {
+                PutResult r = store.putIfNewer(checkpoint);
+                if (!r.stored()) {
+                    log.debug("checkpoint {} v{} not stored: {}", id, checkpoint.version(), r);
+                }
+            } catch (RuntimeException e) {
+                log.warn("could not store the checkpoint of {}: {}", id, e.toString());
+            }
+        }, config.writer());
+        return tail;
+    }
+}

@@ -1,0 +1,156 @@
+package dev.takeover.proxy.checkpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.takeover.checkpoint.CheckpointEvent;
+import dev.takeover.checkpoint.ConnectionCheckpoint;
+import dev.takeover.checkpoint.HttpLayer;
+import dev.takeover.checkpoint.LocalCheckpointStore;
+import dev.takeover.checkpoint.TcpLayer;
+import dev.takeover.proxy.ProxyServer;
+import dev.takeover.proxy.ProxySettings;
+import io.netty.channel.Channel;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a node checkpoints for a connection and when, against a real store and real sockets. The
+ * kernel read (which needs root and Linux) is replaced by a fixed TCP layer here; the kernel
+ * package's own tests check that read, and the byte accounting, against the kernel.
+ */
+class ProxyCheckpointTest {
+    private static final TcpLayer TCP = new TcpLayer(1000, 2000, 1448, true, 7, 7, true, true, 12345, 1_700_000_000_000L, -1);
+
+    private dev.takeover.proxy.ScriptedOriginAccess origin;
+    private ProxyServer proxy;
+    private LocalCheckpointStore store;
+    private final List<CheckpointEvent> events = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        origin = new dev.takeover.proxy.ScriptedOriginAccess();
+        store = new LocalCheckpointStore();
+        store.addListener(events::add);
+        TcpCapture fixed = new TcpCapture() {
+            @Override
+            public Optional<TcpLayer> atAccept(Channel channel) {
+                return Optional.of(TCP);
+            }
+
+            @Override
+            public OptionalLong ackedBytes(Channel channel, long sent) {
+                return OptionalLong.of(sent);
+            }
+        };
+        Checkpointing checkpointing = new Checkpointing(store, "n1", fixed, a -> a.isLoopbackAddress(),
+                Duration.ofMillis(20), 1 << 20, Executors.newSingleThreadExecutor());
+        proxy = ProxyServer.start(ProxySettings.of(new InetSocketAddress("127.0.0.1", 0), origin.uri()),
+                Clock.systemUTC(), checkpointing);
+    }
+
+    @AfterEach
+    void stop() {
+        proxy.close();
+        origin.close();
+        store.close();
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 500 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(10); // checkpoint writes are asynchronous; bounded wait, no timing asserted
+        }
+        assertThat(condition.getAsBoolean()).isTrue();
+    }
+
+    private List<HttpLayer.Responding> respondings() {
+        return events.stream().filter(e -> e instanceof CheckpointEvent.Stored).map(e -> ((CheckpointEvent.Stored) e).checkpoint())
+                .filter(c -> c.http() instanceof HttpLayer.Responding).map(c -> (HttpLayer.Responding) c.http()).toList();
+    }
+
+    @Test
+    void everyResponseIsCheckpointedWithItsExactPositionsAndHeaderBytes() throws Exception {
+        origin.fixed("/a", "alpha-body".getBytes(), "Cache-Control", "max-age=60", "ETag", "\"a1\"");
+        origin.fixed("/b", "bravo".getBytes(), "Cache-Control", "max-age=60", "Last-Modified", "Mon, 02 Nov 2026 10:00:00 GMT");
+        String r1 = "GET /a HTTP/1.1\r\nHost: x\r\n\r\n";
+        String r2 = "GET /b HTTP/1.1\r\nHost: x\r\nX-Pad: 12345\r\n\r\n";
+        try (Socket s = new Socket("127.0.0.1", proxy.address().getPort())) {
+            s.getOutputStream().write((r1 + r2).getBytes(StandardCharsets.ISO_8859_1)); // pipelined
+            InputStream in = s.getInputStream();
+            byte[] first = readResponse(in, 10);
+            byte[] second = readResponse(in, 5);
+            await(() -> respondings().size() == 2);
+            await(() -> store.get(respondingId()).map(c -> c.http() instanceof HttpLayer.Idle).orElse(false));
+
+            HttpLayer.Responding a = respondings().get(0);
+            HttpLayer.Responding b = respondings().get(1);
+            assertThat(a.requestEndReceivePos()).isEqualTo(r1.length());
+            assertThat(b.requestEndReceivePos()).isEqualTo(r1.length() + r2.length());
+            assertThat(a.responseStartSendPos()).isZero();
+            assertThat(b.responseStartSendPos()).isEqualTo(first.length);
+            // The checkpointed header block is byte for byte what the client received.
+            assertThat(new String(a.headerBlock(), StandardCharsets.ISO_8859_1))
+                    .isEqualTo(new String(first, 0, first.length - 10, StandardCharsets.ISO_8859_1));
+            assertThat(b.headerBlock()).hasSize(second.length - 5);
+            assertThat(a.etag()).isEqualTo("\"a1\"");
+            assertThat(b.lastModifiedEpochSec()).isEqualTo(1793613600L);
+            assertThat(a.bodyLength()).isEqualTo(10);
+            assertThat(a.target()).isEqualTo("/a");
+            ConnectionCheckpoint idle = store.get(respondingId()).orElseThrow();
+            assertThat(((HttpLayer.Idle) idle.http()).sentBytes()).isEqualTo(first.length + second.length);
+            assertThat(((HttpLayer.Idle) idle.http()).receivedBytes()).isEqualTo(r1.length() + r2.length());
+            assertThat(idle.tcp().sendStartSeq()).isEqualTo(1000);
+            assertThat(idle.ownerNode()).isEqualTo("n1");
+        }
+        await(() -> store.listByVip(dev.takeover.checkpoint.ConnectionId.ipv4("127.0.0.1")).isEmpty());
+    }
+
+    @Test
+    void aLongResponseIsCheckpointedAsItProgresses() throws Exception {
+        origin.slow("/long", 2 << 20, 40, 10);
+        try (Socket s = new Socket("127.0.0.1", proxy.address().getPort())) {
+            s.getOutputStream().write("GET /long HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            readResponse(s.getInputStream(), 2 << 20);
+        }
+        List<ConnectionCheckpoint> during = events.stream().filter(e -> e instanceof CheckpointEvent.Stored)
+                .map(e -> ((CheckpointEvent.Stored) e).checkpoint()).filter(c -> c.http() instanceof HttpLayer.Responding).toList();
+        assertThat(during.size()).as("progress checkpoints of a 400 ms transfer every 20 ms").isGreaterThan(3);
+        assertThat(during).extracting(ConnectionCheckpoint::version).isSorted();
+        assertThat(during.getLast().tcp().ackedSendBytes()).isGreaterThan(0);
+        await(() -> events.getLast() instanceof CheckpointEvent.Removed);
+    }
+
+    private ConnectionCheckpoint anyCheckpoint() {
+        return store.listByVip(dev.takeover.checkpoint.ConnectionId.ipv4("127.0.0.1")).getFirst();
+    }
+
+    private dev.takeover.checkpoint.ConnectionId respondingId() {
+        return anyCheckpoint().id();
+    }
+
+    /** Reads one response with a Content-Length body of {@code bodyLength} bytes; returns head and body. */
+    private static byte[] readResponse(InputStream in, int bodyLength) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int c = in.read();
+            out.write(c);
+            matched = (c == '\r' && matched % 2 == 0) || (c == '\n' && matched % 2 == 1) ? matched + 1 : 0;
+        }
+        out.write(in.readNBytes(bodyLength));
+        return out.toByteArray();
+    }
+}
