@@ -19,9 +19,17 @@ import java.util.Objects;
  * @param cacheStatus the {@code X-Cache} value, for the access log
  * @param source      what the body is, for the checkpoint that lets another node resume it; null
  *                    for the proxy's own replies, which cannot be resumed elsewhere
+ * @param skip        wire bytes of this reply the client already has (a reply resumed after a
+ *                    takeover): the writer produces the same byte stream and leaves these out
  */
 public record Reply(int status, byte[] head, BodyBuffer.Cursor body, long end, Framing framing,
-                    boolean close, String cacheStatus, Representation source) {
+                    boolean close, String cacheStatus, Representation source, long skip) {
+
+    /** A reply sent from its first byte. */
+    public Reply(int status, byte[] head, BodyBuffer.Cursor body, long end, Framing framing, boolean close,
+                 String cacheStatus, Representation source) {
+        this(status, head, body, end, framing, close, cacheStatus, source, 0);
+    }
 
     /**
      * The stored representation a reply's body is cut from: enough for another node to find the same
@@ -38,6 +46,9 @@ public record Reply(int status, byte[] head, BodyBuffer.Cursor body, long end, F
     public Reply {
         Objects.requireNonNull(head, "head");
         Objects.requireNonNull(framing, "framing");
+        if (skip < 0) {
+            throw new IllegalArgumentException("skip must not be negative: " + skip);
+        }
         if ((body == null) != (framing == Framing.NONE)) {
             throw new IllegalArgumentException("a body needs framing and framing needs a body: " + framing);
         }

@@ -19,7 +19,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class ReplyWriter {
     /** Body bytes per chunk of a chunked reply (see {@link Framing#CHUNKED}). */
-    static final int CHUNK = 16 * 1024;
+    static final int CHUNK = ChunkedLayout.CHUNK;
     private static final int MAX_WRITE = BodyBuffer.SEGMENT;
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -38,6 +38,7 @@ final class ReplyWriter {
     private final Reply reply;
     private final Listener listener;
     private long bytesWritten;
+    private long skip;
     private boolean waitingForData;
     private boolean finished;
 
@@ -45,6 +46,7 @@ final class ReplyWriter {
         this.ctx = ctx;
         this.reply = reply;
         this.listener = listener;
+        this.skip = reply.skip();
     }
 
     Reply reply() {
@@ -123,7 +125,17 @@ final class ReplyWriter {
         }));
     }
 
+    /** Writes {@code buf}, less what is left of the bytes the client already has. */
     private void write(ByteBuf buf) {
+        if (skip > 0) {
+            int n = (int) Math.min(skip, buf.readableBytes());
+            buf.skipBytes(n);
+            skip -= n;
+            if (!buf.isReadable()) {
+                buf.release();
+                return;
+            }
+        }
         bytesWritten += buf.readableBytes();
         ctx.write(buf, ctx.voidPromise());
     }
