@@ -8,7 +8,12 @@ import dev.takeover.proxy.exchange.AccessLog;
 import dev.takeover.proxy.exchange.CachingProxy;
 import dev.takeover.proxy.exchange.ClientConnection;
 import dev.takeover.proxy.http.ConnectionTimeouts;
+import dev.takeover.proxy.resume.HttpResume;
+import dev.takeover.proxy.resume.ResumePlan;
+import dev.takeover.proxy.resume.ResumePoint;
 import dev.takeover.proxy.upstream.UpstreamClient;
+import io.netty.channel.epoll.EpollSocketChannel;
+import java.util.concurrent.CompletableFuture;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -47,35 +52,44 @@ public final class ProxyServer implements AutoCloseable {
     private final ObjectStore store;
     private final UpstreamClient upstream;
     private final Channel server;
+    private final Transport transport;
+    private final ChannelInitializer<SocketChannel> initializer;
+    private final HttpResume resumer;
+    private final CachingProxy router;
+    private final AccessLog accessLog;
+    private final HttpDecoderConfig decoderConfig;
+    private final Checkpointing checkpointing;
+    private final Clock clock;
 
     private ProxyServer(ProxySettings settings, Clock clock, Checkpointing checkpointing) throws InterruptedException {
         this.settings = settings;
-        Transport transport = Transport.best();
+        this.transport = Transport.best();
+        this.clock = clock;
+        this.checkpointing = checkpointing;
         this.group = transport.newGroup(settings.ioThreads());
         this.store = new CaffeineObjectStore(settings.cacheBytes());
         this.upstream = new UpstreamClient(group, transport.channel(), settings.upstream(), clock);
-        CachingProxy router = new CachingProxy(store, upstream, clock, settings.maxObjectSize(),
+        this.router = new CachingProxy(store, upstream, clock, settings.maxObjectSize(),
                 settings.maxStaleOnError().toMillis());
-        AccessLog accessLog = new AccessLog();
-        HttpDecoderConfig decoder = new HttpDecoderConfig()
+        this.resumer = new HttpResume(store, upstream);
+        this.accessLog = new AccessLog();
+        this.decoderConfig = new HttpDecoderConfig()
                 .setMaxInitialLineLength(settings.maxUriLength())
                 .setMaxHeaderSize(settings.maxHeaderSize())
                 .setMaxChunkSize(64 * 1024);
+        this.initializer = new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                initPipeline(ch, 0, 0, null);
+            }
+        };
         try {
             this.server = new ServerBootstrap().group(group).channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast("timeouts", new ConnectionTimeouts(settings.headerTimeout(), settings.keepAliveTimeout()))
-                                    .addLast("sent", new SentBytesCounter())
-                                    .addLast("decoder", new CountingRequestDecoder(decoder))
-                                    .addLast("exchanges", new ClientConnection(router, accessLog, checkpointing, clock));
-                        }
-                    })
+                    .childHandler(initializer)
                     .bind(settings.listen()).sync().channel();
         } catch (Exception e) { // netty rethrows a BindException unchecked
             close();
@@ -86,6 +100,61 @@ public final class ProxyServer implements AutoCloseable {
         }
         log.info("proxy listening on {} ({}), origin {}, cache {} MiB, objects up to {} MiB", address(), transport.name(),
                 settings.upstream().origin(), settings.cacheBytes() >> 20, settings.maxObjectSize() >> 20);
+    }
+
+    /** The pipeline of a client connection, counting from the given positions (0 for a new one). */
+    private void initPipeline(Channel ch, long sent, long received, ClientConnection.Resumed resumed) {
+        ch.pipeline().addLast("timeouts", new ConnectionTimeouts(settings.headerTimeout(), settings.keepAliveTimeout()))
+                .addLast("sent", new SentBytesCounter(sent))
+                .addLast("decoder", new CountingRequestDecoder(decoderConfig, received))
+                .addLast("exchanges", new ClientConnection(router, accessLog, checkpointing, clock, resumed));
+    }
+
+    /**
+     * Takes over a connection rebuilt from another node's checkpoint: decides how it resumes
+     * ({@link HttpResume}), then either serves it on from this node's event loops, writing the rest
+     * of the response in flight first, or resets it. The descriptor belongs to the node from here.
+     *
+     * @param fd    a connected TCP socket, out of repair mode
+     * @param point its checkpoint and the client's positions
+     * @return the plan that was carried out
+     */
+    public CompletableFuture<ResumePlan> resume(int fd, ResumePoint point) {
+        if (!transport.name().equals("epoll")) {
+            throw new UnsupportedOperationException("taking connections over needs the epoll transport (Linux)");
+        }
+        EpollSocketChannel ch = new EpollSocketChannel(fd);
+        ch.config().setTcpNoDelay(true).setWriteBufferWaterMark(new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
+        return resume(ch, point, c -> group.register(c));
+    }
+
+    /**
+     * {@link #resume(int, ResumePoint)} on any unregistered channel; {@code register} registers it
+     * with an event loop once its pipeline is set up (tests use an embedded channel).
+     */
+    CompletableFuture<ResumePlan> resume(Channel ch, ResumePoint point, java.util.function.Consumer<Channel> register) {
+        return resumer.plan(point).thenApply(plan -> {
+            switch (plan) {
+                case ResumePlan.Reset reset -> {
+                    log.info("resetting {}: {}", point.checkpoint().id(), reset.why());
+                    // Close with a RST, not a FIN: the client must not take a cut body for a whole one.
+                    ch.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+                    ch.pipeline().addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void channelActive(io.netty.channel.ChannelHandlerContext ctx) {
+                            ctx.close();
+                        }
+                    });
+                    register.accept(ch);
+                }
+                case ResumePlan.Continue go -> {
+                    initPipeline(ch, point.sendPosition(), point.receivePosition(),
+                            new ClientConnection.Resumed(point.checkpoint(), point.sendPosition(), go.rest(), go.close()));
+                    register.accept(ch);
+                }
+            }
+            return plan;
+        });
     }
 
     /** Starts a node; returns once it listens. A bind failure throws with the address in the message. */

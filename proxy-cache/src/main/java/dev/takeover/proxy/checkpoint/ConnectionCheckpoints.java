@@ -50,7 +50,7 @@ public final class ConnectionCheckpoints {
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
     private ConnectionCheckpoints(Checkpointing config, Channel channel, Clock clock, ConnectionId id, TcpLayer tcp,
-                                  HttpProgress http) {
+                                  HttpProgress http, long lastVersion) {
         this.config = config;
         this.channel = channel;
         this.clock = clock;
@@ -58,7 +58,9 @@ public final class ConnectionCheckpoints {
         this.tcp = tcp;
         this.http = http;
         LayerAppender tcpLayer = b -> b.layer(this.tcp);
-        this.checkpointer = new Checkpointer(config.node(), 0, List.of(LayerAppender.constant(IpLayer.of(id)), tcpLayer, http));
+        this.lastVersion = lastVersion;
+        this.checkpointer = new Checkpointer(config.node(), lastVersion,
+                List.of(LayerAppender.constant(IpLayer.of(id)), tcpLayer, http));
     }
 
     /**
@@ -78,7 +80,23 @@ public final class ConnectionCheckpoints {
             return null;
         }
         ConnectionId id = new ConnectionId(vip, local.getPort(), client, remote.getPort());
-        ConnectionCheckpoints c = new ConnectionCheckpoints(config, channel, clock, id, tcp.get(), new HttpProgress());
+        ConnectionCheckpoints c = new ConnectionCheckpoints(config, channel, clock, id, tcp.get(), new HttpProgress(), 0);
+        c.write();
+        return c;
+    }
+
+    /**
+     * Goes on checkpointing a connection taken over from another node, under this node's name: the
+     * TCP layer is the dead owner's (the rebuilt socket continues its sequence space), the HTTP layer
+     * resumes at {@code sendPosition}. Writes at once, which also ends the takeover's claim.
+     */
+    public static ConnectionCheckpoints resumed(Checkpointing config, Channel channel, Clock clock,
+                                                ConnectionCheckpoint checkpoint, long sendPosition) {
+        ConnectionCheckpoints c = new ConnectionCheckpoints(config, channel, clock, checkpoint.id(), checkpoint.tcp(),
+                new HttpProgress(checkpoint.http(), sendPosition), checkpoint.version());
+        if (checkpoint.http() instanceof HttpLayer.Responding) {
+            c.schedule = new ProgressSchedule(config.interval().toNanos(), config.byteStep(), System.nanoTime(), sendPosition);
+        }
         c.write();
         return c;
     }

@@ -60,6 +60,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private Exchange bodyExchange;
     /** A reply waits for its checkpoint to be stored. */
     private boolean awaitingCheckpoint;
+    /** For a connection taken over from another node: where it resumes; null for an accepted one. */
+    private final Resumed resumed;
+
+    /** A taken-over connection's start: its checkpoint, the client's positions, and the rest to send. */
+    public record Resumed(dev.takeover.checkpoint.ConnectionCheckpoint checkpoint, long sendPosition, Reply rest, boolean close) {}
     private ReplyWriter writer;
     private RequestBodyPipe bodyTarget;
     /** Set once a reply that closes the connection is queued: later input is ignored. */
@@ -67,10 +72,17 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     /** @param checkpointing how to checkpoint connections, or null for a plain proxy */
     public ClientConnection(ExchangeRouter router, AccessLog accessLog, Checkpointing checkpointing, Clock clock) {
+        this(router, accessLog, checkpointing, clock, null);
+    }
+
+    /** A connection taken over from another node, resuming as {@code resumed} says. */
+    public ClientConnection(ExchangeRouter router, AccessLog accessLog, Checkpointing checkpointing, Clock clock,
+                            Resumed resumed) {
         this.router = router;
         this.accessLog = accessLog;
         this.checkpointing = checkpointing;
         this.clock = clock;
+        this.resumed = resumed;
     }
 
     @Override
@@ -83,10 +95,43 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (checkpointing != null && decoder != null && sentCounter != null) {
+        if (resumed != null) {
+            resume(resumed);
+        } else if (checkpointing != null && decoder != null && sentCounter != null) {
             checkpoints = ConnectionCheckpoints.accepted(checkpointing, ctx.channel(), clock);
         }
         ctx.fireChannelActive();
+    }
+
+    private void resume(Resumed r) {
+        if (checkpointing != null) {
+            checkpoints = ConnectionCheckpoints.resumed(checkpointing, ctx.channel(), clock, r.checkpoint(), r.sendPosition());
+        }
+        if (r.rest() == null) {
+            if (r.close()) {
+                closing = true;
+                ctx.close();
+            }
+            return;
+        }
+        if (timeouts != null) {
+            timeouts.requestReceived();
+        }
+        var http = (dev.takeover.checkpoint.HttpLayer.Responding) r.checkpoint().http();
+        var request = new io.netty.handler.codec.http.DefaultHttpRequest(
+                http.version() == HttpVersion.HTTP_1_0 ? io.netty.handler.codec.http.HttpVersion.HTTP_1_0
+                        : io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                io.netty.handler.codec.http.HttpMethod.valueOf(http.method()), http.target());
+        HttpUtil.setKeepAlive(request, http.keepAlive());
+        Exchange ex = new Exchange(request, ctx.channel().remoteAddress(), System.nanoTime(), null);
+        ex.requestEnd(http.requestEndReceivePos());
+        // Its checkpoint exists already (the dead owner's, and the one just written): write at once.
+        pending.add(ex);
+        writer = new ReplyWriter(ctx, r.rest(), this);
+        if (r.rest().close()) {
+            closing = true;
+        }
+        writer.start();
     }
 
     @Override

@@ -20,7 +20,13 @@ public final class CountingRequestDecoder extends HttpRequestDecoder {
     private long consumed;
 
     public CountingRequestDecoder(HttpDecoderConfig config) {
+        this(config, 0);
+    }
+
+    /** A decoder whose count starts at {@code position}: a connection resumed after a takeover. */
+    public CountingRequestDecoder(HttpDecoderConfig config, long position) {
         super(config);
+        this.consumed = position;
     }
 
     @Override

@@ -14,6 +14,16 @@ import io.netty.channel.ChannelPromise;
 public final class SentBytesCounter extends ChannelOutboundHandlerAdapter {
     private long sent;
 
+    /** Counts from 0: a new connection. */
+    public SentBytesCounter() {
+        this(0);
+    }
+
+    /** Counts from {@code position}: a connection resumed after a takeover. */
+    public SentBytesCounter(long position) {
+        this.sent = position;
+    }
+
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof ByteBuf buf) {
