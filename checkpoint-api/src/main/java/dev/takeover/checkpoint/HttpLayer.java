@@ -1,0 +1,175 @@
+package dev.takeover.checkpoint;
+
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Objects;
+
+/**
+ * The HTTP layer of a checkpoint: either {@link Idle} between requests, or {@link Responding} while a response is
+ * being written. All positions are 64-bit byte counts since the connection started (never sequence numbers; see
+ * {@link TcpLayer} for the conversion), so they stay unambiguous past 4 GiB.
+ */
+public sealed interface HttpLayer extends LayerState permits HttpLayer.Idle, HttpLayer.Responding {
+
+    /** Marks an absent or unknown {@code long} field. */
+    long ABSENT = -1;
+
+    /**
+     * Between requests: everything received has been answered and every response byte has been written.
+     * A fresh connection is {@code Idle(0, 0, 0)}.
+     *
+     * @param receivedBytes  bytes received from the client so far
+     * @param sentBytes      bytes sent to the client so far
+     * @param requestsServed responses completed on this connection
+     */
+    record Idle(long receivedBytes, long sentBytes, int requestsServed) implements HttpLayer {
+
+        /** @throws IllegalArgumentException if a value is negative */
+        public Idle {
+            if (receivedBytes < 0 || sentBytes < 0 || requestsServed < 0) {
+                throw new IllegalArgumentException("Idle values must be >= 0: received " + receivedBytes
+                        + ", sent " + sentBytes + ", requests " + requestsServed);
+            }
+        }
+    }
+
+    /**
+     * A response in progress. Written before the response's first byte; enough to resume the response byte for byte
+     * from any offset: the survivor regenerates {@code headerBlock} followed by the body of {@code target} (or its
+     * range) and skips to where the client's acknowledgment says it stands.
+     *
+     * @param requestEndReceivePos bytes received through the end of this request (the receive position after it)
+     * @param responseStartSendPos bytes sent before this response's first byte
+     * @param headerBlock          the exact bytes of the response's status line and header block, through the empty
+     *                             line; not empty; the record keeps its own copy
+     * @param method               the request method, e.g. {@code GET}
+     * @param target               the request target as received, e.g. {@code /videos/a.mp4?x=1}
+     * @param version              the request's HTTP version
+     * @param etag                 the representation's entity tag as sent (with quotes and any {@code W/}), or
+     *                             {@code null} when absent
+     * @param lastModifiedEpochSec the representation's Last-Modified in epoch seconds, or -1 when absent
+     * @param rangeFirst           first byte of the served range, or -1 for the full representation
+     * @param rangeLast            last byte of the served range (inclusive), or -1 for the full representation
+     * @param bodyLength           the number of body bytes this response carries (its Content-Length), or -1 when
+     *                             unknown (chunked or delimited by close)
+     * @param chunked              whether the body is sent with chunked transfer coding
+     * @param keepAlive            whether the connection stays open after this response
+     * @param bodyBytesConfirmed   body bytes known to be sent, refreshed periodically so that positions stay
+     *                             unambiguous for bodies over 4 GiB; -1 when not yet recorded
+     */
+    record Responding(long requestEndReceivePos, long responseStartSendPos, byte[] headerBlock, String method,
+                      String target, HttpVersion version, String etag, long lastModifiedEpochSec, long rangeFirst,
+                      long rangeLast, long bodyLength, boolean chunked, boolean keepAlive, long bodyBytesConfirmed)
+            implements HttpLayer {
+
+        /**
+         * @throws NullPointerException     if a non-nullable reference is {@code null}
+         * @throws IllegalArgumentException if a value is out of its documented range
+         */
+        public Responding {
+            Objects.requireNonNull(headerBlock, "headerBlock");
+            Objects.requireNonNull(method, "method");
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(version, "version");
+            if (requestEndReceivePos < 0 || responseStartSendPos < 0) {
+                throw new IllegalArgumentException("positions must be >= 0: requestEnd " + requestEndReceivePos
+                        + ", responseStart " + responseStartSendPos);
+            }
+            if (headerBlock.length == 0) {
+                throw new IllegalArgumentException("headerBlock must not be empty");
+            }
+            if (method.isEmpty() || target.isEmpty()) {
+                throw new IllegalArgumentException("method and target must not be empty");
+            }
+            if (lastModifiedEpochSec < ABSENT) {
+                throw new IllegalArgumentException("lastModifiedEpochSec must be >= 0 or -1: " + lastModifiedEpochSec);
+            }
+            boolean fullBody = rangeFirst == ABSENT && rangeLast == ABSENT;
+            if (!fullBody && (rangeFirst < 0 || rangeLast < rangeFirst)) {
+                throw new IllegalArgumentException("range must be both -1 or 0 <= first <= last: "
+                        + rangeFirst + "-" + rangeLast);
+            }
+            if (bodyLength < ABSENT) {
+                throw new IllegalArgumentException("bodyLength must be >= 0 or -1: " + bodyLength);
+            }
+            if (chunked && bodyLength != ABSENT) {
+                throw new IllegalArgumentException("a chunked body has no known length: " + bodyLength);
+            }
+            if (bodyBytesConfirmed < ABSENT || (bodyLength >= 0 && bodyBytesConfirmed > bodyLength)) {
+                throw new IllegalArgumentException("bodyBytesConfirmed must be -1 or in 0..bodyLength: "
+                        + bodyBytesConfirmed);
+            }
+            headerBlock = headerBlock.clone();
+        }
+
+        /** A copy of the header block (the record never exposes its own array). */
+        @Override
+        public byte[] headerBlock() {
+            return headerBlock.clone();
+        }
+
+        /** The header block's length, without copying it. */
+        public int headerBlockLength() {
+            return headerBlock.length;
+        }
+
+        /** Send position of the first body byte: response start + header block. */
+        public long bodyStartSendPos() {
+            return responseStartSendPos + headerBlock.length;
+        }
+
+        /** Whether a range of the representation is served (206) rather than all of it. */
+        public boolean isRange() {
+            return rangeFirst != ABSENT;
+        }
+
+        /** This checkpoint with {@link #bodyBytesConfirmed} advanced to {@code confirmed}. */
+        public Responding withBodyBytesConfirmed(long confirmed) {
+            return new Responding(requestEndReceivePos, responseStartSendPos, headerBlock, method, target, version,
+                    etag, lastModifiedEpochSec, rangeFirst, rangeLast, bodyLength, chunked, keepAlive, confirmed);
+        }
+
+        /** Raw access for the codec, avoiding a copy. */
+        byte[] headerBlockUnsafe() {
+            return headerBlock;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Responding r
+                    && requestEndReceivePos == r.requestEndReceivePos
+                    && responseStartSendPos == r.responseStartSendPos
+                    && Arrays.equals(headerBlock, r.headerBlock)
+                    && method.equals(r.method)
+                    && target.equals(r.target)
+                    && version == r.version
+                    && Objects.equals(etag, r.etag)
+                    && lastModifiedEpochSec == r.lastModifiedEpochSec
+                    && rangeFirst == r.rangeFirst
+                    && rangeLast == r.rangeLast
+                    && bodyLength == r.bodyLength
+                    && chunked == r.chunked
+                    && keepAlive == r.keepAlive
+                    && bodyBytesConfirmed == r.bodyBytesConfirmed;
+        }
+
+        @Override
+        public int hashCode() {
+            int h = Objects.hash(requestEndReceivePos, responseStartSendPos, method, target, version, etag,
+                    lastModifiedEpochSec, rangeFirst, rangeLast, bodyLength, chunked, keepAlive, bodyBytesConfirmed);
+            return 31 * h + Arrays.hashCode(headerBlock);
+        }
+
+        @Override
+        public String toString() {
+            return "Responding[requestEndReceivePos=" + requestEndReceivePos
+                    + ", responseStartSendPos=" + responseStartSendPos
+                    + ", headerBlock=" + headerBlock.length + " bytes " + HexFormat.of().formatHex(headerBlock, 0,
+                    Math.min(headerBlock.length, 32)) + (headerBlock.length > 32 ? "…" : "")
+                    + ", method=" + method + ", target=" + target + ", version=" + version + ", etag=" + etag
+                    + ", lastModifiedEpochSec=" + lastModifiedEpochSec + ", range=" + rangeFirst + "-" + rangeLast
+                    + ", bodyLength=" + bodyLength + ", chunked=" + chunked + ", keepAlive=" + keepAlive
+                    + ", bodyBytesConfirmed=" + bodyBytesConfirmed + "]";
+        }
+    }
+}
