@@ -1,0 +1,98 @@
+package dev.takeover.cluster;
+
+import dev.takeover.config.ClusterConfig;
+import dev.takeover.config.JGroupsStack;
+import java.time.Duration;
+import org.infinispan.configuration.cache.CacheMode;
+import org.infinispan.configuration.cache.Configuration;
+import org.infinispan.configuration.cache.ConfigurationBuilder;
+import org.infinispan.configuration.global.GlobalConfiguration;
+import org.infinispan.configuration.global.GlobalConfigurationBuilder;
+import org.infinispan.configuration.global.ShutdownHookBehavior;
+import org.infinispan.conflict.MergePolicy;
+import org.infinispan.partitionhandling.PartitionHandling;
+import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
+import org.infinispan.transaction.LockingMode;
+import org.infinispan.transaction.TransactionMode;
+import org.infinispan.transaction.lookup.EmbeddedTransactionManagerLookup;
+
+/**
+ * The Infinispan configuration of one node, built in code from the cluster file: nothing is read from Infinispan
+ * XML, and the JGroups stack is {@link JGroupsStack}'s.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class CacheDefinitions {
+
+    /** The replicated cache of checkpoints: connection key to encoded entry. */
+    static final String CHECKPOINTS = "takeover-checkpoints";
+    /** The replicated cache where a node leaving cleanly records it, so the others can tell a leave from a crash. */
+    static final String DEPARTURES = "takeover-departures";
+
+    /**
+     * How long a synchronous write waits for the other nodes. A dead node is normally removed from the view well
+     * before (failure detection is sub-second) and its pending requests end with the view; this bounds the rest.
+     */
+    static final Duration REMOTE_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a write waits for a lock another writer of the same connection holds. */
+    static final Duration LOCK_TIMEOUT = Duration.ofSeconds(5);
+
+    private CacheDefinitions() {
+    }
+
+    /**
+     * @param config   the cluster
+     * @param nodeName this node, one of {@code config}'s
+     * @return the cache manager's configuration: JGroups transport with the cluster's stack, node and cluster name;
+     *         no shutdown hook (the owner of the {@link ClusterNode} closes it, announcing the departure first)
+     */
+    static GlobalConfiguration global(ClusterConfig config, String nodeName) {
+        GlobalConfigurationBuilder global = new GlobalConfigurationBuilder();
+        global.cacheManagerName("takeover-" + nodeName);
+        global.transport().defaultTransport()
+                .clusterName(config.cluster().name())
+                .nodeName(nodeName)
+                .addProperty(JGroupsTransport.CONFIGURATION_XML, JGroupsStack.xml(config, nodeName));
+        global.shutdown().hookBehavior(ShutdownHookBehavior.DONT_REGISTER);
+        global.jmx().enabled(false);
+        return global.build();
+    }
+
+    /**
+     * The checkpoint cache: replicated synchronously to every node, pessimistic transactions so that a
+     * read-check-write of one or several connections is atomic cluster-wide (see {@code REPLICATION.md}).
+     * A partition that does not hold a majority of the last stable membership denies reads and writes
+     * ({@link PartitionHandling#DENY_READ_WRITES}); on merge the majority side's entries win
+     * ({@link MergePolicy#PREFERRED_ALWAYS}), since the minority could not write.
+     */
+    static Configuration checkpoints() {
+        ConfigurationBuilder b = new ConfigurationBuilder();
+        b.clustering().cacheMode(CacheMode.REPL_SYNC)
+                .remoteTimeout(REMOTE_TIMEOUT.toMillis())
+                .partitionHandling()
+                .whenSplit(PartitionHandling.DENY_READ_WRITES)
+                .mergePolicy(MergePolicy.PREFERRED_ALWAYS);
+        b.transaction().transactionMode(TransactionMode.TRANSACTIONAL)
+                .lockingMode(LockingMode.PESSIMISTIC)
+                .transactionManagerLookup(new EmbeddedTransactionManagerLookup());
+        b.locking().lockAcquisitionTimeout(LOCK_TIMEOUT.toMillis());
+        b.statistics().enabled(false);
+        return b.build();
+    }
+
+    /**
+     * The departures cache: node name to the time it announced leaving. Reads and writes stay allowed in a
+     * minority partition: the only reader is this node's own view listener, and a stale marker only makes a crash
+     * look like a clean leave for a node that left earlier and has not restarted since.
+     */
+    static Configuration departures() {
+        ConfigurationBuilder b = new ConfigurationBuilder();
+        b.clustering().cacheMode(CacheMode.REPL_SYNC)
+                .remoteTimeout(REMOTE_TIMEOUT.toMillis())
+                .partitionHandling()
+                .whenSplit(PartitionHandling.ALLOW_READ_WRITES)
+                .mergePolicy(MergePolicy.PREFERRED_NON_NULL);
+        b.statistics().enabled(false);
+        return b.build();
+    }
+}

@@ -1,0 +1,184 @@
+package dev.takeover.cluster;
+
+import dev.takeover.config.ClusterConfig;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.infinispan.Cache;
+import org.infinispan.context.Flag;
+import org.infinispan.factories.GlobalComponentRegistry;
+import org.infinispan.manager.DefaultCacheManager;
+import org.infinispan.manager.EmbeddedCacheManager;
+import org.infinispan.partitionhandling.AvailabilityMode;
+import org.infinispan.remoting.transport.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node of the cluster: an embedded Infinispan cache manager joined to the other nodes of the cluster file over
+ * JGroups (the stack of {@link dev.takeover.config.JGroupsStack}: TCP, static member list, sub-second failure
+ * detection), holding the replicated checkpoint cache, and reporting membership changes through
+ * {@link #membership()}.
+ *
+ * <p>{@link #start} returns once this node has joined (or, alone, formed) a cluster and holds a full copy of the
+ * replicated caches; other nodes may join later, which {@link Membership} reports. Start nodes one after the other
+ * or wait for the full view: nodes started at the very same instant can form separate clusters that only merge
+ * some seconds later.
+ *
+ * <p>Thread-safe. {@link #close()} announces the departure to the other nodes (so they report a leave, not a
+ * crash), then leaves the cluster.
+ */
+public final class ClusterNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+
+    private final ClusterConfig config;
+    private final String name;
+    private final EmbeddedCacheManager manager;
+    private final Membership membership;
+    private final Cache<String, Long> departures;
+    private final Cache<String, byte[]> checkpointCache;
+    private final ReplicatedCheckpointStore checkpoints;
+    private volatile boolean closed;
+
+    private ClusterNode(ClusterConfig config, String name, EmbeddedCacheManager manager, Membership membership,
+            Cache<String, Long> departures, Cache<String, byte[]> checkpointCache) {
+        this.config = config;
+        this.name = name;
+        this.manager = manager;
+        this.membership = membership;
+        this.departures = departures;
+        this.checkpointCache = checkpointCache;
+        this.checkpoints = new ReplicatedCheckpointStore(checkpointCache, name);
+    }
+
+    /**
+     * Starts node {@code nodeName} of {@code config} and joins the cluster. Blocks for the cache manager's start
+     * (about two seconds) and the initial state transfer.
+     *
+     * @param config   the cluster, not null
+     * @param nodeName one of its nodes, not null
+     * @return the running node
+     * @throws IllegalArgumentException if the cluster has no such node
+     * @throws ClusterException         if the cache manager cannot start (address not local, port in use, ...)
+     */
+    public static ClusterNode start(ClusterConfig config, String nodeName) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(nodeName, "nodeName");
+        if (config.node(nodeName).isEmpty()) {
+            throw new IllegalArgumentException("cluster " + config.cluster().name() + " has no node named "
+                    + nodeName + "; its nodes are " + config.nodes().stream().map(n -> n.name()).toList());
+        }
+        Membership membership = new Membership(nodeName, config.nodes().size());
+        DefaultCacheManager manager = new DefaultCacheManager(CacheDefinitions.global(config, nodeName), false);
+        DepartureBook book = new DepartureBook();
+        ViewListener viewListener = new ViewListener(membership, book::departedCleanly);
+        try {
+            manager.addListener(viewListener);
+            manager.start();
+            viewListener.installCurrent(GlobalComponentRegistry.of(manager).getComponent(Transport.class).getViewId(),
+                    manager.getMembers());
+            manager.defineConfiguration(CacheDefinitions.DEPARTURES, CacheDefinitions.departures());
+            manager.defineConfiguration(CacheDefinitions.CHECKPOINTS, CacheDefinitions.checkpoints());
+            Cache<String, Long> departures = manager.getCache(CacheDefinitions.DEPARTURES);
+            book.open(departures);
+            // A node that left cleanly before and now returns: its next departure may be a crash.
+            departures.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).remove(nodeName);
+            Cache<String, byte[]> checkpoints = manager.getCache(CacheDefinitions.CHECKPOINTS);
+            LOG.info("{}: joined cluster {} as {} of {} configured nodes, view {}", nodeName,
+                    config.cluster().name(), membership.view().size(), config.nodes().size(), membership.view());
+            return new ClusterNode(config, nodeName, manager, membership, departures, checkpoints);
+        } catch (RuntimeException e) {
+            membership.close();
+            try {
+                manager.stop();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new ClusterException("node " + nodeName + " could not join cluster " + config.cluster().name()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** @return this node's name */
+    public String name() {
+        return name;
+    }
+
+    /** @return the cluster this node belongs to */
+    public ClusterConfig config() {
+        return config;
+    }
+
+    /** @return this node's view of the membership */
+    public Membership membership() {
+        return membership;
+    }
+
+    /**
+     * @return the cluster's checkpoint store, as seen from this node; closed with the node
+     */
+    public ReplicatedCheckpointStore checkpoints() {
+        return checkpoints;
+    }
+
+    /**
+     * @return whether the checkpoint cache accepts reads and writes here: false in a partition that does not hold
+     *         a majority of the last stable membership, until it merges again
+     */
+    public boolean checkpointsAvailable() {
+        return checkpointCache.getAdvancedCache().getAvailability() == AvailabilityMode.AVAILABLE;
+    }
+
+    /** The checkpoint cache itself, for the store and for tests. */
+    Cache<String, byte[]> checkpointCache() {
+        return checkpointCache;
+    }
+
+    /** The cache manager, for tests and benchmarks. */
+    EmbeddedCacheManager cacheManager() {
+        return manager;
+    }
+
+    /**
+     * Announces the departure (best effort, bounded by {@link CacheDefinitions#REMOTE_TIMEOUT}), then leaves the
+     * cluster and stops the cache manager. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        checkpoints.close();
+        try {
+            departures.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES)
+                    .putAsync(name, System.currentTimeMillis())
+                    .get(CacheDefinitions.REMOTE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.warn("{}: could not announce the departure; the others will see a crash: {}", name, e.toString());
+        }
+        try {
+            manager.stop();
+        } finally {
+            membership.close();
+        }
+    }
+
+    /** Whether a departed node announced its departure, read from this node's replica of the departures cache. */
+    private static final class DepartureBook {
+        private volatile Cache<String, Long> cache;
+
+        void open(Cache<String, Long> departures) {
+            cache = departures;
+        }
+
+        boolean departedCleanly(String node) {
+            Cache<String, Long> c = cache;
+            // Before the cache runs nobody can have departed cleanly in this node's lifetime.
+            return c != null && c.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).containsKey(node);
+        }
+    }
+}

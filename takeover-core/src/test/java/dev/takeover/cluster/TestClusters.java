@@ -1,0 +1,82 @@
+package dev.takeover.cluster;
+
+import dev.takeover.config.CheckpointConfig;
+import dev.takeover.config.ClusterConfig;
+import dev.takeover.config.ClusterConfigLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Cluster files for tests: nodes {@code n1..nK} at given addresses, a free JGroups port, defaults elsewhere. */
+final class TestClusters {
+
+    private TestClusters() {
+    }
+
+    /**
+     * @param name        the cluster name
+     * @param addresses   one IPv4 address per node, already configured on the machine (or namespace)
+     * @param prefix      the subnet prefix of those addresses
+     * @param iface       the interface the addresses are on
+     * @param port        the JGroups port
+     * @param replication sync or async checkpoint replication
+     * @return the YAML text of the cluster file
+     */
+    static String yaml(String name, List<String> addresses, int prefix, String iface, int port,
+            CheckpointConfig.Replication replication) {
+        StringBuilder y = new StringBuilder();
+        y.append("cluster:\n  name: ").append(name).append("\n  bind-port: ").append(port).append('\n');
+        y.append("nodes:\n");
+        for (int i = 0; i < addresses.size(); i++) {
+            y.append("  - name: n").append(i + 1).append('\n')
+                    .append("    address: ").append(addresses.get(i)).append('\n')
+                    .append("    prefix: ").append(prefix).append('\n')
+                    .append("    interface: ").append(iface).append('\n');
+        }
+        y.append("origin:\n  url: http://127.0.0.1:9\n");
+        y.append("checkpoint:\n  replication: ").append(replication.configValue()).append('\n');
+        return y.toString();
+    }
+
+    /** A cluster of {@code addresses.size()} nodes on loopback addresses. */
+    static ClusterConfig loopback(String name, List<String> addresses, CheckpointConfig.Replication replication) {
+        return ClusterConfigLoader.parse(yaml(name, addresses, 8, "lo", freePort(addresses), replication), name);
+    }
+
+    /** Writes {@code yaml} to {@code dir/cluster.yaml}. */
+    static Path write(Path dir, String yaml) {
+        try {
+            Path file = dir.resolve("cluster.yaml");
+            Files.writeString(file, yaml);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return a TCP port that is free on every one of {@code addresses} right now */
+    static int freePort(List<String> addresses) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+            if (addresses.stream().allMatch(a -> bindable(a, port))) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port found on " + addresses);
+    }
+
+    private static boolean bindable(String address, int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(InetAddress.getByName(address), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
