@@ -4,6 +4,7 @@ import dev.takeover.config.ClusterConfig;
 import dev.takeover.config.ClusterConfigLoader;
 import dev.takeover.config.Ipv4Endpoint;
 import dev.takeover.config.NodeConfig;
+import dev.takeover.node.NodeRuntime;
 import dev.takeover.proxy.ProxyServer;
 import dev.takeover.proxy.ProxySettings;
 import java.net.URI;
@@ -55,7 +56,10 @@ final class NodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ProxySettings settings = source.file != null ? fromFile(source.file) : quick(source.quick);
+        if (source.file != null) {
+            return clustered(source.file);
+        }
+        ProxySettings settings = quick(source.quick);
         ProxyServer server = ProxyServer.start(settings);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         spec.commandLine().getOut().printf("node listening on %s, origin %s%n", server.address(), settings.upstream().origin());
@@ -64,14 +68,21 @@ final class NodeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ProxySettings fromFile(FromFile f) {
+    /** One node of the cluster file: joins the cluster, checkpoints, takes over. */
+    private int clustered(FromFile f) throws Exception {
         ClusterConfig cluster = ClusterConfigLoader.load(f.config);
         NodeConfig node = f.name != null
                 ? cluster.node(f.name).orElseThrow(() -> new ParameterException(spec.commandLine(),
                         "no node named '" + f.name + "' in " + f.config + "; it has " + names(cluster)))
                 : cluster.singleNode().orElseThrow(() -> new ParameterException(spec.commandLine(),
                         f.config + " has several nodes (" + names(cluster) + "): say which with --name"));
-        return NodeSettings.of(cluster, node);
+        NodeRuntime runtime = NodeRuntime.start(cluster, node);
+        Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "shutdown"));
+        spec.commandLine().getOut().printf("node %s listening on %s, cluster %s%n", node.name(),
+                runtime.proxy().address(), cluster.cluster().name());
+        spec.commandLine().getOut().flush();
+        runtime.awaitClose();
+        return 0;
     }
 
     private ProxySettings quick(Quick q) {

@@ -26,6 +26,8 @@ final class CacheDefinitions {
 
     /** The replicated cache of checkpoints: connection key to encoded entry. */
     static final String CHECKPOINTS = "takeover-checkpoints";
+    /** The replicated cache of which node serves each virtual IP now. */
+    static final String VIPS = "takeover-vips";
     /** The replicated cache where a node leaving cleanly records it, so the others can tell a leave from a crash. */
     static final String DEPARTURES = "takeover-departures";
 
@@ -92,6 +94,22 @@ final class CacheDefinitions {
                 .partitionHandling()
                 .whenSplit(PartitionHandling.ALLOW_READ_WRITES)
                 .mergePolicy(MergePolicy.PREFERRED_NON_NULL);
+        b.statistics().enabled(false);
+        return b.build();
+    }
+
+    /**
+     * The VIP directory: virtual IP to the node serving it. Replicated synchronously; a minority partition may
+     * neither read nor write it ({@link PartitionHandling#DENY_READ_WRITES}), so it can never claim an address; on
+     * merge the majority's entries win.
+     */
+    static Configuration vips() {
+        ConfigurationBuilder b = new ConfigurationBuilder();
+        b.clustering().cacheMode(CacheMode.REPL_SYNC)
+                .remoteTimeout(REMOTE_TIMEOUT.toMillis())
+                .partitionHandling()
+                .whenSplit(PartitionHandling.DENY_READ_WRITES)
+                .mergePolicy(MergePolicy.PREFERRED_ALWAYS);
         b.statistics().enabled(false);
         return b.build();
     }

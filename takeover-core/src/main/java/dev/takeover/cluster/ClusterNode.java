@@ -38,10 +38,11 @@ public final class ClusterNode implements AutoCloseable {
     private final Cache<String, Long> departures;
     private final Cache<String, byte[]> checkpointCache;
     private final ReplicatedCheckpointStore checkpoints;
+    private final VipDirectory vips;
     private volatile boolean closed;
 
     private ClusterNode(ClusterConfig config, String name, EmbeddedCacheManager manager, Membership membership,
-            Cache<String, Long> departures, Cache<String, byte[]> checkpointCache) {
+            Cache<String, Long> departures, Cache<String, byte[]> checkpointCache, Cache<String, String> vipCache) {
         this.config = config;
         this.name = name;
         this.manager = manager;
@@ -49,6 +50,7 @@ public final class ClusterNode implements AutoCloseable {
         this.departures = departures;
         this.checkpointCache = checkpointCache;
         this.checkpoints = new ReplicatedCheckpointStore(checkpointCache, name);
+        this.vips = new VipDirectory(vipCache);
     }
 
     /**
@@ -79,6 +81,7 @@ public final class ClusterNode implements AutoCloseable {
                     manager.getMembers());
             manager.defineConfiguration(CacheDefinitions.DEPARTURES, CacheDefinitions.departures());
             manager.defineConfiguration(CacheDefinitions.CHECKPOINTS, CacheDefinitions.checkpoints());
+            manager.defineConfiguration(CacheDefinitions.VIPS, CacheDefinitions.vips());
             Cache<String, Long> departures = manager.getCache(CacheDefinitions.DEPARTURES);
             book.open(departures);
             // A node that left cleanly before and now returns: its next departure may be a crash.
@@ -86,7 +89,8 @@ public final class ClusterNode implements AutoCloseable {
             Cache<String, byte[]> checkpoints = manager.getCache(CacheDefinitions.CHECKPOINTS);
             LOG.info("{}: joined cluster {} as {} of {} configured nodes, view {}", nodeName,
                     config.cluster().name(), membership.view().size(), config.nodes().size(), membership.view());
-            return new ClusterNode(config, nodeName, manager, membership, departures, checkpoints);
+            Cache<String, String> vips = manager.getCache(CacheDefinitions.VIPS);
+            return new ClusterNode(config, nodeName, manager, membership, departures, checkpoints, vips);
         } catch (RuntimeException e) {
             membership.close();
             try {
@@ -119,6 +123,11 @@ public final class ClusterNode implements AutoCloseable {
      */
     public ReplicatedCheckpointStore checkpoints() {
         return checkpoints;
+    }
+
+    /** @return the cluster's directory of which node serves each virtual IP */
+    public VipDirectory vips() {
+        return vips;
     }
 
     /**

@@ -72,18 +72,29 @@ public final class Lab {
             // Staggered: three JGroups members started at the same instant split until a merge heals it.
             awaitListening(n.host());
         }
+        awaitVips(layout);
         say("lab up: origin " + layout.originUrl() + ", nodes " + String.join(", ",
                 layout.nodes().stream().map(n -> n.name() + " " + n.host().address() + " " + n.vips()).toList()));
         return layout;
     }
 
     private long startNode(LabLayout.Node n) {
-        long pid = start(n.host(), "node", "--config", clusterFile().toString(), "--name", n.name());
-        // Until nodes claim their own addresses, the lab puts each node's VIPs on its interface.
-        for (String vip : n.vips()) {
-            Shell.run("ip", "-n", n.host().namespace(), "addr", "add", vip + "/" + LabLayout.PREFIX_LENGTH, "dev", "eth0");
+        return start(n.host(), "node", "--config", clusterFile().toString(), "--name", n.name());
+    }
+
+    /** Waits until every node serves its VIPs: nodes claim them once the cluster has a majority. */
+    private void awaitVips(LabLayout layout) {
+        LabNetwork network = new LabNetwork(layout);
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        for (LabLayout.Node n : layout.nodes()) {
+            while (!network.addresses(n.host()).containsAll(n.vips())) {
+                if (System.nanoTime() > deadline) {
+                    throw new LabException(n.name() + " did not claim its VIPs " + n.vips() + " within "
+                            + READY_TIMEOUT.toSeconds() + " s; see " + logs().resolve(n.name() + ".log"));
+                }
+                sleep(100);
+            }
         }
-        return pid;
     }
 
     /** Starts {@code bin/takeover ARGS} detached inside the host's namespace; returns its pid. */

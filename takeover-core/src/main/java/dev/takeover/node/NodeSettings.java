@@ -1,4 +1,4 @@
-package dev.takeover.cli;
+package dev.takeover.node;
 
 import dev.takeover.config.ClusterConfig;
 import dev.takeover.config.NodeConfig;
@@ -9,10 +9,10 @@ import dev.takeover.proxy.upstream.UpstreamSettings;
 import java.time.Duration;
 
 /** Turns a node's part of the cluster file into the proxy's settings. */
-final class NodeSettings {
+public final class NodeSettings {
     private NodeSettings() {}
 
-    static ProxySettings of(ClusterConfig cluster, NodeConfig node) {
+    public static ProxySettings of(ClusterConfig cluster, NodeConfig node) {
         OriginConfig o = cluster.origin();
         ProxyConfig p = cluster.proxy();
         UpstreamSettings upstream = new UpstreamSettings(o.url(), o.connectTimeout(), o.responseTimeout(),

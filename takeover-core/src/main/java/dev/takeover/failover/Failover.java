@@ -1,0 +1,197 @@
+package dev.takeover.failover;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.takeover.checkpoint.CheckpointStore;
+import dev.takeover.cluster.ClusterNode;
+import dev.takeover.cluster.MembershipEvent;
+import dev.takeover.cluster.MembershipListener;
+import dev.takeover.cluster.VipDirectory;
+import dev.takeover.config.ClusterConfig;
+import dev.takeover.config.Ipv4Address;
+import dev.takeover.config.NodeConfig;
+import dev.takeover.kernel.GratuitousArp;
+import dev.takeover.kernel.InterfaceAddresses;
+import dev.takeover.kernel.RstGuard;
+import dev.takeover.proxy.ProxyServer;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reacts to membership changes: when a node leaves the view (crash, cut link) and this node is in
+ * the majority, it works out which survivor takes each orphaned VIP ({@link VipAssignment}) and runs
+ * a {@link VipTakeover} for each VIP that falls to it, all in parallel. When this node finds itself
+ * in a minority it releases its VIPs and stops answering for them: two nodes never answer for one IP.
+ * When it is (again) in a majority it serves the VIPs it owns.
+ *
+ * <p>Each takeover is logged as one {@code TAKEOVER {json}} line ({@link TakeoverReport}). Gratuitous
+ * ARP for a claimed VIP goes out again at 0.2, 0.5, 1, 2 and 4 s, for switches and clients that
+ * missed the first.
+ */
+public final class Failover implements MembershipListener, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Failover.class);
+    private static final long[] ARP_REPEATS_MILLIS = {200, 500, 1000, 2000, 4000};
+
+    /** What a takeover works with. */
+    record Context(String self, String interfaceName, int prefixLength, Clock clock, RstGuard guard,
+                   InterfaceAddresses addresses, VipDirectory vips, CheckpointStore store, ProxyServer proxy,
+                   Consumer<Inet4Address> onClaimed) {
+        void serving(Inet4Address vip) {
+            onClaimed.accept(vip);
+        }
+    }
+
+    private final ClusterConfig config;
+    private final ClusterNode cluster;
+    private final Context ctx;
+    private final Set<Inet4Address> serving = ConcurrentHashMap.newKeySet();
+    private final ExecutorService workers = Executors.newFixedThreadPool(4, Thread.ofPlatform().name("takeover-", 0).factory());
+    private final ScheduledExecutorService arp = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("garp").factory());
+    private final ObjectMapper json = new ObjectMapper();
+
+    public Failover(ClusterConfig config, NodeConfig self, ClusterNode cluster, ProxyServer proxy, RstGuard guard,
+                    InterfaceAddresses addresses, Clock clock) {
+        this.config = config;
+        this.cluster = cluster;
+        this.ctx = new Context(self.name(), self.interfaceName(), self.prefix(), clock, guard, addresses, cluster.vips(),
+                cluster.checkpoints(), proxy, this::claimed);
+    }
+
+    /** Starts listening; serves this node's VIPs now if it is in a majority. */
+    public void start() {
+        cluster.membership().addListener(this);
+        if (cluster.membership().isMajority()) {
+            workers.execute(() -> onMajority(null));
+        }
+    }
+
+    /** The VIPs this node serves now. */
+    public Set<Inet4Address> serving() {
+        return Set.copyOf(serving);
+    }
+
+    @Override
+    public void onEvent(MembershipEvent event) {
+        long detected = ctx.clock().millis();
+        switch (event) {
+            case MembershipEvent.Left left -> {
+                log.info("{} left the view ({}); view {}", left.node(), left.crashed() ? "crash" : "leave", left.view());
+                if (cluster.membership().isMajority()) {
+                    takeOrphans(left.node(), detected);
+                }
+            }
+            case MembershipEvent.MajorityRegained m -> workers.execute(() -> onMajority(null));
+            case MembershipEvent.Merged m -> {
+                if (cluster.membership().isMajority()) {
+                    workers.execute(() -> onMajority(null));
+                }
+            }
+            case MembershipEvent.MinorityEntered m -> fence(m);
+            case MembershipEvent.Joined j -> log.info("{} joined; view {}", j.node(), j.view());
+        }
+    }
+
+    /**
+     * In a majority: serve our own VIPs (recording them, so they can be taken over should we die),
+     * then take over those whose owner is gone. Right after a merge the directory may still refuse
+     * reads for a moment: try again, for up to a minute.
+     */
+    private void onMajority(String from) {
+        onMajority(from, 0);
+    }
+
+    private void onMajority(String from, int attempt) {
+        try {
+            Map<String, String> recorded = ctx.vips().recorded();
+            VipAssignment.owners(config.nodes(), recorded).forEach((vip, owner) -> {
+                Inet4Address address = vip.toInetAddress();
+                if (owner.equals(ctx.self()) && !serving.contains(address)
+                        && ctx.vips().claim(vip.toString(), recorded.get(vip.toString()), ctx.self())) {
+                    try {
+                        ctx.addresses().add(ctx.interfaceName(), address, ctx.prefixLength());
+                        GratuitousArp.send(ctx.interfaceName(), address);
+                        claimed(address);
+                        log.info("serving {}", address.getHostAddress());
+                    } catch (IOException e) {
+                        log.error("cannot put {} on {}: {}", address.getHostAddress(), ctx.interfaceName(), e.getMessage());
+                    }
+                }
+            });
+            takeOrphans(from, ctx.clock().millis());
+        } catch (RuntimeException e) {
+            if (attempt < 120 && cluster.membership().isMajority()) {
+                log.debug("VIP directory not available yet ({}); trying again", e.toString());
+                arp.schedule(() -> workers.execute(() -> onMajority(from, attempt + 1)), 500, TimeUnit.MILLISECONDS);
+            } else {
+                log.error("cannot read the VIP directory: {}", e.toString());
+            }
+        }
+    }
+
+    private void takeOrphans(String from, long detected) {
+        Map<String, String> recorded = ctx.vips().recorded();
+        Map<Ipv4Address, String> owners = VipAssignment.owners(config.nodes(), recorded);
+        VipAssignment.orphans(config.nodes(), recorded, cluster.membership().view().memberSet()).forEach((vip, taker) -> {
+            if (taker.equals(ctx.self())) {
+                String previous = owners.get(vip);
+                workers.execute(() -> {
+                    try {
+                        TakeoverReport report = new VipTakeover(ctx, vip.toInetAddress(), previous,
+                                recorded.get(vip.toString()), detected).run();
+                        if (report != null) {
+                            log.info("TAKEOVER {}", json.writeValueAsString(report));
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        log.error("takeover of {} failed: {}", vip, e.toString(), e);
+                    }
+                });
+            }
+        });
+    }
+
+    private void claimed(Inet4Address vip) {
+        serving.add(vip);
+        for (long delay : ARP_REPEATS_MILLIS) {
+            arp.schedule(() -> {
+                if (serving.contains(vip)) {
+                    try {
+                        GratuitousArp.send(ctx.interfaceName(), vip);
+                    } catch (IOException e) {
+                        log.debug("gratuitous ARP for {} failed: {}", vip, e.getMessage());
+                    }
+                }
+            }, delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** In a minority: let go of every VIP; the majority takes them and their connections over. */
+    private void fence(MembershipEvent.MinorityEntered event) {
+        log.warn("in a minority ({}): releasing {} VIPs", event.view(), serving.size());
+        for (Inet4Address vip : Set.copyOf(serving)) {
+            serving.remove(vip);
+            try {
+                ctx.addresses().remove(ctx.interfaceName(), vip, ctx.prefixLength());
+            } catch (IOException e) {
+                log.error("cannot remove {}: {}", vip.getHostAddress(), e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        cluster.membership().removeListener(this);
+        workers.shutdownNow();
+        arp.shutdownNow();
+    }
+
+}

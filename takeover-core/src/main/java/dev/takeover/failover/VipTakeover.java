@@ -1,0 +1,160 @@
+package dev.takeover.failover;
+
+import dev.takeover.checkpoint.CheckpointStore;
+import dev.takeover.checkpoint.ClaimResult;
+import dev.takeover.checkpoint.ConnectionCheckpoint;
+import dev.takeover.cluster.VipDirectory;
+import dev.takeover.kernel.GratuitousArp;
+import dev.takeover.kernel.RstGuard;
+import dev.takeover.probe.OldSequenceProbe;
+import dev.takeover.probe.ProbeOutcome;
+import dev.takeover.proxy.ProxyServer;
+import dev.takeover.proxy.resume.ResumePlan;
+import dev.takeover.proxy.resume.ResumePoint;
+import dev.takeover.rebuild.SocketRebuild;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes one virtual IP over from a dead node, with its connections, in this order:
+ * <ol>
+ *   <li>guard: this kernel must send no RST from the VIP while connections have no socket;</li>
+ *   <li>claim the VIP in the directory (one survivor wins), put it on the interface, gratuitous ARP
+ *       (repeated by {@link Failover});</li>
+ *   <li>claim each checkpointed connection of the VIP in the store, probe them all at once;</li>
+ *   <li>per answer: rebuild the socket with TCP_REPAIR and hand it to the proxy, which resumes the
+ *       response in flight byte for byte, or resets it when it cannot;</li>
+ *   <li>lift the guard; reset the clients that sent bytes nobody recorded; drop the silent ones.</li>
+ * </ol>
+ * Runs on one thread; one instance per VIP and failure.
+ */
+final class VipTakeover {
+    private static final Logger log = LoggerFactory.getLogger(VipTakeover.class);
+
+    private final Failover.Context ctx;
+    private final Inet4Address vip;
+    private final String from;
+    private final String expectedOwner;
+    private final long detected;
+
+    /**
+     * @param expectedOwner what the VIP directory records for the VIP now (null: nothing, the cluster file's node)
+     * @param detected      when the failure reached this node
+     */
+    VipTakeover(Failover.Context ctx, Inet4Address vip, String from, String expectedOwner, long detected) {
+        this.ctx = ctx;
+        this.vip = vip;
+        this.from = from;
+        this.expectedOwner = expectedOwner;
+        this.detected = detected;
+    }
+
+    /** @return the report, or null when another survivor claimed the VIP first */
+    TakeoverReport run() throws IOException {
+        Clock clock = ctx.clock();
+        RstGuard guard = ctx.guard();
+        guard.guardAddress(vip);
+        if (!ctx.vips().claim(vip.getHostAddress(), expectedOwner, ctx.self())) {
+            guard.releaseAddress(vip);
+            log.info("{} went to another survivor", vip.getHostAddress());
+            return null;
+        }
+        List<TakeoverReport.Connection> lines = new ArrayList<>();
+        List<ProbeOutcome.Unrecorded> toReset = new ArrayList<>();
+        long claimed;
+        long probed;
+        long rebuilt;
+        try {
+            ctx.addresses().add(ctx.interfaceName(), vip, ctx.prefixLength());
+            GratuitousArp.send(ctx.interfaceName(), vip);
+            claimed = clock.millis();
+            ctx.serving(vip);
+
+            List<ConnectionCheckpoint> mine = claimConnections(ctx.store());
+            List<CompletableFuture<ResumePlan>> plans = new ArrayList<>();
+            List<ProbeOutcome.Synchronized> resumed = new ArrayList<>();
+            try (OldSequenceProbe probe = OldSequenceProbe.open(ctx.interfaceName(), vip)) {
+                List<ProbeOutcome> outcomes = probe.probe(mine);
+                probed = clock.millis();
+                for (ProbeOutcome o : outcomes) {
+                    switch (o) {
+                        case ProbeOutcome.Synchronized s -> {
+                            try {
+                                int fd = SocketRebuild.rebuild(s, clock.millis());
+                                plans.add(ctx.proxy().resume(fd, new ResumePoint(s.checkpoint(), s.sendPosition(), s.receivePosition())));
+                                resumed.add(s);
+                            } catch (IOException | RuntimeException e) {
+                                lines.add(line(o.checkpoint(), "reset", "rebuild failed: " + e.getMessage()));
+                                forget(o.checkpoint());
+                            }
+                        }
+                        case ProbeOutcome.Unrecorded u -> toReset.add(u);
+                        case ProbeOutcome.ClientReset r -> {
+                            lines.add(line(o.checkpoint(), "dropped", "the client had reset the connection"));
+                            forget(o.checkpoint());
+                        }
+                        case ProbeOutcome.Silent s -> {
+                            lines.add(line(o.checkpoint(), "dropped", "no answer to " + "the probe"));
+                            forget(o.checkpoint());
+                        }
+                    }
+                }
+                rebuilt = clock.millis();
+                for (int i = 0; i < plans.size(); i++) {
+                    ProbeOutcome.Synchronized s = resumed.get(i);
+                    ResumePlan plan = plans.get(i).orTimeout(10, TimeUnit.SECONDS).exceptionally(t ->
+                            new ResumePlan.Reset("resume failed: " + t.getMessage())).join();
+                    lines.add(switch (plan) {
+                        case ResumePlan.Continue c -> line(s.checkpoint(), "resumed", "at byte " + s.sendPosition());
+                        case ResumePlan.Reset r -> line(s.checkpoint(), "reset", r.why());
+                    });
+                }
+                // Every rebuilt socket exists now: the kernel may reset what is left, and so may we.
+                guard.releaseAddress(vip);
+                for (ProbeOutcome.Unrecorded u : toReset) {
+                    probe.reset(u.checkpoint(), u.reply());
+                    lines.add(line(u.checkpoint(), "reset", u.unrecordedBytes() + " bytes from the client were never recorded"));
+                    forget(u.checkpoint());
+                }
+            }
+        } finally {
+            guard.releaseAddress(vip);
+        }
+        TakeoverReport report = new TakeoverReport(vip.getHostAddress(), from, ctx.self(), detected, claimed, probed, rebuilt,
+                clock.millis(), lines);
+        log.info("took {} over from {}: {} resumed, {} reset, {} dropped", report.vip(), from, report.count("resumed"),
+                report.count("reset"), report.count("dropped"));
+        return report;
+    }
+
+    /** Claims every checkpointed connection of the VIP; those another node claimed first are not ours. */
+    private List<ConnectionCheckpoint> claimConnections(CheckpointStore store) {
+        List<ConnectionCheckpoint> mine = new ArrayList<>();
+        for (ConnectionCheckpoint c : store.listByVip(vip)) {
+            if (store.claim(c.id(), ctx.self()) instanceof ClaimResult.Claimed claimed) {
+                mine.add(claimed.checkpoint());
+            }
+        }
+        return mine;
+    }
+
+    private void forget(ConnectionCheckpoint c) {
+        try {
+            ctx.store().remove(c.id(), c.version());
+        } catch (RuntimeException e) {
+            log.warn("could not remove the checkpoint of {}: {}", c.id(), e.toString());
+        }
+    }
+
+    private static TakeoverReport.Connection line(ConnectionCheckpoint c, String outcome, String detail) {
+        return new TakeoverReport.Connection(c.id().key(), outcome, detail);
+    }
+
+}
