@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "lab", mixinStandardHelpOptions = true,
         description = "Build and drive the lab: namespaces tko-lan (bridge), tko-origin, tko-n1..N, tko-client on 198.18.0.0/24.",
         subcommands = {LabCommand.Up.class, LabCommand.Status.class, LabCommand.Crash.class, LabCommand.Revive.class,
-                LabCommand.Down.class})
+                LabCommand.Down.class, LabCommand.DrillCommand.class, LabCommand.Client.class})
 final class LabCommand {
     @Spec
     CommandSpec spec;
@@ -99,6 +99,66 @@ final class LabCommand {
         @Override
         public Integer call() {
             parent.lab().revive(node);
+            return 0;
+        }
+    }
+
+    @Command(name = "drill", description = {"The kill-a-node drill: concurrent downloads over every VIP from tko-client, a host",
+            "crash mid-transfer, every byte checked; a report, and an HTML report with a timeline chart.",
+            "Brings the lab up first if needed. Exit status 1 if any download was lost or wrong."})
+    static final class DrillCommand implements Callable<Integer> {
+        @ParentCommand
+        LabCommand parent;
+        @Option(names = "--size", defaultValue = "48m", description = "Size of each download (default ${DEFAULT-VALUE}).")
+        String size;
+        @Option(names = "--clients", defaultValue = "12", description = "Concurrent downloads (default ${DEFAULT-VALUE}).")
+        int clients;
+        @Option(names = "--crash", defaultValue = "n2", description = "The node to crash (default ${DEFAULT-VALUE}).")
+        String crash;
+        @Option(names = "--at", defaultValue = "2", paramLabel = "SECONDS",
+                description = "Crash this long after the downloads start (default ${DEFAULT-VALUE}).")
+        double at;
+        @Option(names = "--timeout", defaultValue = "20", paramLabel = "SECONDS",
+                description = "A download waiting longer than this for a byte counts as lost (default ${DEFAULT-VALUE}).")
+        int timeout;
+
+        @Override
+        public Integer call() throws Exception {
+            if (clients < 1 || clients > 1000) {
+                throw new picocli.CommandLine.ParameterException(parent.spec.commandLine(), "--clients must be 1..1000");
+            }
+            Lab lab = parent.lab();
+            dev.takeover.lab.Drill.Result r = new dev.takeover.lab.Drill(lab, parent.spec.commandLine().getOut()).run(
+                    new dev.takeover.lab.Drill.Options(size, clients, crash, java.time.Duration.ofMillis((long) (at * 1000)),
+                            java.time.Duration.ofSeconds(timeout)));
+            Path html = lab.dir().resolve("drill").resolve("report.html");
+            dev.takeover.lab.DrillHtml.write(r, html);
+            parent.spec.commandLine().getOut().printf("HTML report: %s%n", html);
+            return r.allOk() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "client", hidden = true, description = "The drill's client side; runs inside tko-client.")
+    static final class Client implements Callable<Integer> {
+        @Option(names = "--vips", required = true, split = ",")
+        java.util.List<String> vips;
+        @Option(names = "--size", required = true)
+        String size;
+        @Option(names = "--clients", required = true)
+        int clients;
+        @Option(names = "--timeout", defaultValue = "20")
+        int timeout;
+        @Option(names = "--out", required = true)
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            dev.takeover.lab.DrillClient.Report report = dev.takeover.lab.DrillClient.run(vips, size, clients,
+                    java.time.Duration.ofSeconds(timeout), line -> {
+                        System.out.println(line);
+                        System.out.flush();
+                    });
+            new ObjectMapper().writeValue(out.toFile(), report);
             return 0;
         }
     }

@@ -55,7 +55,12 @@ public final class Failover implements MembershipListener, AutoCloseable {
     private final ClusterNode cluster;
     private final Context ctx;
     private final Set<Inet4Address> serving = ConcurrentHashMap.newKeySet();
+    /** Decisions (what to serve, what to take over) run here, one at a time, in event order. */
+    private final ExecutorService decisions = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("failover").factory());
+    /** VIP takeovers run here, in parallel. */
     private final ExecutorService workers = Executors.newFixedThreadPool(4, Thread.ofPlatform().name("takeover-", 0).factory());
+    /** VIPs whose takeover is under way, so a second decision does not start another. */
+    private final Set<Inet4Address> takingOver = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService arp = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("garp").factory());
     private final ObjectMapper json = new ObjectMapper();
 
@@ -71,7 +76,7 @@ public final class Failover implements MembershipListener, AutoCloseable {
     public void start() {
         cluster.membership().addListener(this);
         if (cluster.membership().isMajority()) {
-            workers.execute(() -> onMajority(null));
+            decisions.execute(() -> onMajority(null));
         }
     }
 
@@ -86,17 +91,19 @@ public final class Failover implements MembershipListener, AutoCloseable {
         switch (event) {
             case MembershipEvent.Left left -> {
                 log.info("{} left the view ({}); view {}", left.node(), left.crashed() ? "crash" : "leave", left.view());
-                if (cluster.membership().isMajority()) {
-                    takeOrphans(left.node(), detected);
-                }
+                decisions.execute(() -> {
+                    if (cluster.membership().isMajority()) {
+                        takeOrphans(left.node(), detected);
+                    }
+                });
             }
-            case MembershipEvent.MajorityRegained m -> workers.execute(() -> onMajority(null));
-            case MembershipEvent.Merged m -> {
+            case MembershipEvent.MajorityRegained m -> decisions.execute(() -> onMajority(null));
+            case MembershipEvent.Merged m -> decisions.execute(() -> {
                 if (cluster.membership().isMajority()) {
-                    workers.execute(() -> onMajority(null));
+                    onMajority(null);
                 }
-            }
-            case MembershipEvent.MinorityEntered m -> fence(m);
+            });
+            case MembershipEvent.MinorityEntered m -> decisions.execute(() -> fence(m));
             case MembershipEvent.Joined j -> log.info("{} joined; view {}", j.node(), j.view());
         }
     }
@@ -131,7 +138,7 @@ public final class Failover implements MembershipListener, AutoCloseable {
         } catch (RuntimeException e) {
             if (attempt < 120 && cluster.membership().isMajority()) {
                 log.debug("VIP directory not available yet ({}); trying again", e.toString());
-                arp.schedule(() -> workers.execute(() -> onMajority(from, attempt + 1)), 500, TimeUnit.MILLISECONDS);
+                arp.schedule(() -> decisions.execute(() -> onMajority(from, attempt + 1)), 500, TimeUnit.MILLISECONDS);
             } else {
                 log.error("cannot read the VIP directory: {}", e.toString());
             }
@@ -142,7 +149,7 @@ public final class Failover implements MembershipListener, AutoCloseable {
         Map<String, String> recorded = ctx.vips().recorded();
         Map<Ipv4Address, String> owners = VipAssignment.owners(config.nodes(), recorded);
         VipAssignment.orphans(config.nodes(), recorded, cluster.membership().view().memberSet()).forEach((vip, taker) -> {
-            if (taker.equals(ctx.self())) {
+            if (taker.equals(ctx.self()) && takingOver.add(vip.toInetAddress())) {
                 String previous = owners.get(vip);
                 workers.execute(() -> {
                     try {
@@ -153,6 +160,8 @@ public final class Failover implements MembershipListener, AutoCloseable {
                         }
                     } catch (IOException | RuntimeException e) {
                         log.error("takeover of {} failed: {}", vip, e.toString(), e);
+                    } finally {
+                        takingOver.remove(vip.toInetAddress());
                     }
                 });
             }
@@ -190,6 +199,7 @@ public final class Failover implements MembershipListener, AutoCloseable {
     @Override
     public void close() {
         cluster.membership().removeListener(this);
+        decisions.shutdownNow();
         workers.shutdownNow();
         arp.shutdownNow();
     }

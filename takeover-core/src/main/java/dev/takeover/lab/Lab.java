@@ -97,6 +97,30 @@ public final class Lab {
         }
     }
 
+    /**
+     * Runs {@code takeover ARGS} inside the client namespace, its standard output piped to the caller
+     * and its errors to {@code .lab/logs/client.log}.
+     */
+    public Process startInClient(List<String> args) {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", LabLayout.CLIENT.namespace()));
+        command.addAll(launcher);
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectError(ProcessBuilder.Redirect.appendTo(logs().resolve("client.log").toFile()));
+        pb.environment().put("TAKEOVER_JAVA_OPTS", "-Xmx512m");
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new LabException("cannot start the drill client: " + e.getMessage(), e);
+        }
+    }
+
+    /** Where the lab keeps its state, logs and reports. */
+    public Path dir() {
+        return dir;
+    }
+
     /** Starts {@code bin/takeover ARGS} detached inside the host's namespace; returns its pid. */
     private long start(LabLayout.Host host, String... args) {
         Path log = logs().resolve(host.name() + ".log");

@@ -116,8 +116,16 @@ public final class ConnectionCheckpoints {
         return write();
     }
 
-    /** Bytes went out: checkpoint progress if it is due. */
+    /** Bytes went out: checkpoint progress if it is due. Never throws: serving beats checkpointing. */
     public void progress(long sent) {
+        try {
+            progressChecked(sent);
+        } catch (RuntimeException e) {
+            log.warn("progress checkpoint of {} failed: {}", id, e.toString());
+        }
+    }
+
+    private void progressChecked(long sent) {
         syncSent(sent);
         if (schedule == null) {
             return;
@@ -127,7 +135,8 @@ public final class ConnectionCheckpoints {
             if (http.confirmDue()) {
                 http.confirmBody();
             }
-            config.capture().ackedBytes(channel, sent).ifPresent(acked -> tcp = tcp.withAckedSendBytes(acked));
+            config.capture().ackedBytes(channel, sent).ifPresent(acked -> tcp = tcp.withAckedSendBytes(Math.max(acked,
+                    Math.max(0, tcp.ackedSendBytes()))));
             schedule.checkpointed(now, sent);
             write();
         }

@@ -40,15 +40,19 @@ public final class KernelTcpCapture implements TcpCapture {
         }
     }
 
+    /** A lower bound of what the client acknowledged: never more than the truth, or empty. */
     @Override
     public OptionalLong ackedBytes(Channel channel, long sent) {
         if (!(channel instanceof EpollSocketChannel epoll) || !channel.isActive()) {
             return OptionalLong.empty();
         }
+        // netty's pending count includes its per-message overhead: this under-estimates what the kernel
+        // has, so the result never exceeds what the client really acknowledged, which is what matters.
         ChannelOutboundBuffer pending = channel.unsafe().outboundBuffer();
         long inKernel = sent - (pending == null ? 0 : pending.totalPendingWriteBytes());
         try {
-            return OptionalLong.of(inKernel - SocketQueues.read(epoll.fd().intValue()).unackedBytes());
+            long acked = inKernel - SocketQueues.read(epoll.fd().intValue()).unackedBytes();
+            return acked >= 0 ? OptionalLong.of(acked) : OptionalLong.empty();
         } catch (IOException e) {
             return OptionalLong.empty();
         }

@@ -1,0 +1,181 @@
+package dev.takeover.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The kill-a-node drill: concurrent downloads from {@code tko-client} through every VIP, a host crash
+ * of one node mid-transfer, every byte verified. Prints progress, then each connection (resumed or
+ * reset, bytes, client-side stall), the totals and the takeover timeline (detection, claim, probe,
+ * rebuild, first resumed byte), and writes an HTML report with a throughput chart per VIP.
+ */
+public final class Drill {
+    /**
+     * @param size    object size per download (e.g. {@code 48m})
+     * @param clients concurrent downloads
+     * @param crash   the node to crash
+     * @param at      how long after the downloads start
+     * @param timeout longest a client waits for a byte
+     */
+    public record Options(String size, int clients, String crash, Duration at, Duration timeout) {}
+
+    /** The takeover of one VIP as a survivor logged it (a {@code TAKEOVER} line). */
+    public record Takeover(String vip, String by, long detected, long claimed, long probed, long rebuilt, long resumed,
+                           long resumedConnections, long resetConnections, long droppedConnections) {}
+
+    /** Everything the drill learned. */
+    public record Result(Options options, long crashedAt, DrillClient.Report client, List<Takeover> takeovers,
+                         List<String> crashedVips) {
+        public boolean allOk() {
+            return client.downloads().stream().allMatch(DrillClient.Download::ok);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Lab lab;
+    private final PrintWriter out;
+
+    public Drill(Lab lab, PrintWriter out) {
+        this.lab = lab;
+        this.out = out;
+    }
+
+    /** Runs the drill; brings the lab up first unless a healthy one is up. */
+    public Result run(Options o) throws IOException, InterruptedException {
+        LabStatus status = lab.status();
+        if (!status.up() || !status.nodes().stream().allMatch(LabStatus.NodeStatus::healthy)
+                || status.nodes().stream().anyMatch(n -> n.vips().isEmpty())) {
+            lab.up(3);
+        }
+        LabLayout layout = lab.layout();
+        LabLayout.Node victim = layout.node(o.crash());
+        List<String> crashedVips = new LabNetwork(layout).addresses(victim.host()).stream()
+                .filter(a -> !a.equals(victim.host().address())).toList();
+        Path resultFile = lab.dir().resolve("drill").resolve("client.json");
+        Files.createDirectories(resultFile.getParent());
+        Files.deleteIfExists(resultFile);
+        say("drill: %d downloads of %s over %s; crashing %s (%s) after %d ms", o.clients(), o.size(), layout.vips(),
+                o.crash(), crashedVips, o.at().toMillis());
+
+        Process client = lab.startInClient(List.of("lab", "client", "--vips", String.join(",", layout.vips()),
+                "--size", o.size(), "--clients", Integer.toString(o.clients()), "--timeout", Long.toString(o.timeout().toSeconds()),
+                "--out", resultFile.toString()));
+        Thread progress = Thread.ofPlatform().name("drill-progress").start(() -> echoProgress(client));
+        Thread.sleep(o.at());
+        long crashedAt = System.currentTimeMillis();
+        lab.crash(o.crash());
+        long limit = o.timeout().toSeconds() * 4 + 120;
+        if (!client.waitFor(limit, TimeUnit.SECONDS)) {
+            client.destroyForcibly();
+            throw new LabException("the drill client did not finish within " + limit + " s; see " + lab.logs().resolve("client.log"));
+        }
+        progress.join(1000);
+        if (client.exitValue() != 0 || !Files.exists(resultFile)) {
+            throw new LabException("the drill client failed (exit " + client.exitValue() + "); see " + lab.logs().resolve("client.log"));
+        }
+        DrillClient.Report report = JSON.readValue(resultFile.toFile(), DrillClient.Report.class);
+        Result result = new Result(o, crashedAt, report, takeovers(layout, o.crash(), crashedAt), crashedVips);
+        print(result);
+        return result;
+    }
+
+    private void echoProgress(Process client) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
+            long lastPrint = 0;
+            for (String line; (line = r.readLine()) != null; ) {
+                String[] p = line.split(" ");
+                if (p.length == 6 && p[0].equals("progress") && System.currentTimeMillis() - lastPrint >= 1000) {
+                    lastPrint = System.currentTimeMillis();
+                    long got = Long.parseLong(p[1]);
+                    long all = Math.max(1, Long.parseLong(p[2]));
+                    say("  %5.1f%%  %6d MiB of %d MiB  downloads done %s/%s, failed %s", 100.0 * got / all, got >> 20,
+                            all >> 20, p[3], p[5], p[4]);
+                }
+            }
+        } catch (IOException e) {
+            say("  (progress lost: %s)", e.getMessage());
+        }
+    }
+
+    /** The {@code TAKEOVER} lines the survivors logged after the crash. */
+    private List<Takeover> takeovers(LabLayout layout, String crashed, long crashedAt) throws IOException {
+        List<Takeover> found = new ArrayList<>();
+        for (LabLayout.Node n : layout.nodes()) {
+            Path log = lab.logs().resolve(n.name() + ".log");
+            if (n.name().equals(crashed) || !Files.exists(log)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                int at = line.indexOf("TAKEOVER {");
+                if (at < 0) {
+                    continue;
+                }
+                JsonNode t = JSON.readTree(line.substring(at + 9));
+                if (t.get("detected").asLong() < crashedAt) {
+                    continue;
+                }
+                long resumed = 0, reset = 0, dropped = 0;
+                for (JsonNode c : t.get("connections")) {
+                    switch (c.get("outcome").asText()) {
+                        case "resumed" -> resumed++;
+                        case "reset" -> reset++;
+                        default -> dropped++;
+                    }
+                }
+                found.add(new Takeover(t.get("vip").asText(), t.get("by").asText(), t.get("detected").asLong(),
+                        t.get("claimed").asLong(), t.get("probed").asLong(), t.get("rebuilt").asLong(), t.get("resumed").asLong(),
+                        resumed, reset, dropped));
+            }
+        }
+        found.sort(Comparator.comparing(Takeover::vip));
+        return found;
+    }
+
+    private void print(Result r) {
+        long t0 = r.crashedAt();
+        say("");
+        say("%-4s %-14s %-8s %12s %10s  %s", "#", "vip", "outcome", "bytes", "stall ms", "detail");
+        for (DrillClient.Download d : r.client().downloads()) {
+            boolean affected = r.crashedVips().contains(d.vip());
+            say("%-4d %-14s %-8s %12d %10d  %s%s", d.id(), d.vip(), affected && d.ok() ? "resumed" : d.outcome(), d.received(),
+                    d.maxStall(), affected ? "(on the crashed node) " : "", d.detail());
+        }
+        List<DrillClient.Download> affected = r.client().downloads().stream().filter(d -> r.crashedVips().contains(d.vip())).toList();
+        long ok = r.client().downloads().stream().filter(DrillClient.Download::ok).count();
+        long[] stalls = affected.stream().mapToLong(DrillClient.Download::maxStall).sorted().toArray();
+        say("");
+        say("downloads: %d, complete and byte-exact: %d, lost or wrong: %d; on the crashed node's VIPs: %d",
+                r.client().downloads().size(), ok, r.client().downloads().size() - ok, affected.size());
+        if (stalls.length > 0) {
+            say("client-side stall on those: p50 %d ms, max %d ms", stalls[stalls.length / 2], stalls[stalls.length - 1]);
+        }
+        say("timeline (ms after the crash):");
+        for (Takeover t : r.takeovers()) {
+            say("  %-14s by %-3s detected +%d  claimed +%d  probed +%d  rebuilt +%d  resumed +%d   (%d resumed, %d reset, %d dropped)",
+                    t.vip(), t.by(), t.detected() - t0, t.claimed() - t0, t.probed() - t0, t.rebuilt() - t0, t.resumed() - t0,
+                    t.resumedConnections(), t.resetConnections(), t.droppedConnections());
+        }
+        affected.stream().filter(d -> d.stallAt() > 0).mapToLong(d -> d.stallAt() + d.maxStall() - t0).min()
+                .ifPresent(first -> say("  first resumed byte at the client +%d", first));
+        if (r.takeovers().isEmpty()) {
+            say("  no takeover was logged by the survivors (see %s)", lab.logs());
+        }
+    }
+
+    private void say(String format, Object... args) {
+        out.println(args.length == 0 ? format : String.format(format, args));
+        out.flush();
+    }
+}
