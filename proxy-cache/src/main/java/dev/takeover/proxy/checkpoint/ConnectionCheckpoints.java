@@ -107,13 +107,14 @@ public final class ConnectionCheckpoints {
 
     /**
      * A response is about to start at send position {@code sent}; the future completes when its
-     * checkpoint is stored (or failed to be: it completes normally either way).
+     * checkpoint is stored (or failed to be: it completes normally either way). It is the caller's to
+     * complete early: the connection's own chain of writes is not affected.
      */
     public CompletableFuture<Void> responding(HttpLayer.Responding response, long sent) {
         syncSent(sent);
         http.responding(response);
         schedule = new ProgressSchedule(config.interval().toNanos(), config.byteStep(), System.nanoTime(), sent);
-        return write();
+        return write().copy();
     }
 
     /** Bytes went out: checkpoint progress if it is due. Never throws: serving beats checkpointing. */

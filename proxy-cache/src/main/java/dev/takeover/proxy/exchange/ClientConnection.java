@@ -45,6 +45,12 @@ import org.slf4j.LoggerFactory;
 public final class ClientConnection extends ChannelInboundHandlerAdapter implements ReplyWriter.Listener {
     private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
     static final int MAX_PIPELINED = 16;
+    /**
+     * Longest a reply waits for its checkpoint. Replicating one takes about a millisecond; a store that
+     * takes longer is in trouble (a failure being detected, a lost quorum), and then serving the client
+     * matters more than being able to resume it elsewhere.
+     */
+    static final long CHECKPOINT_WAIT_MILLIS = 1000;
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ExchangeRouter router;
@@ -240,7 +246,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             closing = true;
         }
         if (checkpoints != null) {
-            CompletableFuture<Void> stored = checkpoints.responding(responding(head, reply), sentCounter.sent());
+            CompletableFuture<Void> stored = checkpoints.responding(responding(head, reply), sentCounter.sent())
+                    .completeOnTimeout(null, CHECKPOINT_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
             if (!stored.isDone()) {
                 // The first byte goes out only once a survivor could resume the reply.
                 awaitingCheckpoint = true;
