@@ -15,6 +15,8 @@ import java.util.List;
  */
 public final class Lab {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /** The origin's bandwidth per connection. */
+    public static final String ORIGIN_RATE = "8m";
 
     private final Path dir;
     private final List<String> launcher;
@@ -49,6 +51,11 @@ public final class Lab {
         return dir.resolve("logs");
     }
 
+    /** The directory the lab's origin serves files from (under {@code /}). */
+    public Path originFiles() {
+        return dir.resolve("origin-files");
+    }
+
     /** Replaces any lab with a fresh one of {@code nodes} nodes, started and ready. */
     public LabLayout up(int nodes) {
         LabLayout layout = new LabLayout(nodes);
@@ -57,13 +64,15 @@ public final class Lab {
         network.up();
         try {
             Files.createDirectories(logs());
+            Files.createDirectories(originFiles());
             Files.writeString(clusterFile(), layout.clusterFile());
         } catch (IOException e) {
             throw new LabException("cannot write the lab's files under " + dir + ": " + e.getMessage(), e);
         }
         LabState state = new LabState(nodes, java.util.Map.of());
+        // 8 MiB/s per connection: long enough transfers that a crash lands in the middle of them.
         state = state.withPid("origin", start(LabLayout.ORIGIN, "origin", "--listen",
-                LabLayout.ORIGIN.address() + ":" + LabLayout.HTTP_PORT, "--rate", "64m"));
+                LabLayout.ORIGIN.address() + ":" + LabLayout.HTTP_PORT, "--rate", ORIGIN_RATE, "--dir", originFiles().toString()));
         state.write(stateFile());
         awaitListening(LabLayout.ORIGIN);
         for (LabLayout.Node n : layout.nodes()) {
