@@ -173,7 +173,8 @@ public final class DrillClient {
         }
     }
 
-    private static String readHead(InputStream in) throws IOException {
+    /** Reads a response header block, through its empty line. */
+    static String readHead(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         while (matched < 4) {

@@ -2,7 +2,6 @@ package dev.takeover.lab;
 
 import dev.takeover.origin.SyntheticObject;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -76,7 +75,7 @@ public final class ScenarioClient {
     private static String changed(Socket s, String vip, String target, byte[] original, BufferedReader control) throws IOException {
         s.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: " + vip + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
         InputStream in = s.getInputStream();
-        String head = readHead(in);
+        String head = DrillClient.readHead(in);
         if (!head.startsWith("HTTP/1.1 200")) {
             return "status " + head.lines().findFirst().orElse("");
         }
@@ -117,7 +116,7 @@ public final class ScenarioClient {
         s.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: " + vip + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
         s.getOutputStream().flush();
         InputStream in = s.getInputStream();
-        String head = readHead(in);
+        String head = DrillClient.readHead(in);
         if (!head.startsWith("HTTP/1.1 200")) {
             return "status " + head.lines().findFirst().orElse("");
         }
@@ -126,19 +125,5 @@ public final class ScenarioClient {
         byte[] want = new byte[(int) o.length()];
         o.read(0, want, 0, want.length);
         return java.util.Arrays.equals(body, want) ? "ok" : "wrong body (" + body.length + " bytes)";
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) {
-                throw new SocketException("closed inside the header block");
-            }
-            head.write(b);
-            matched = (b == '\r' && matched % 2 == 0) || (b == '\n' && matched % 2 == 1) ? matched + 1 : 0;
-        }
-        return head.toString(StandardCharsets.ISO_8859_1);
     }
 }
