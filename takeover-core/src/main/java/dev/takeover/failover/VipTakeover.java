@@ -81,13 +81,14 @@ final class VipTakeover {
             List<CompletableFuture<ResumePlan>> plans = new ArrayList<>();
             List<ProbeOutcome.Synchronized> resumed = new ArrayList<>();
             try (OldSequenceProbe probe = OldSequenceProbe.open(ctx.interfaceName(), vip)) {
-                List<ProbeOutcome> outcomes = probe.probe(mine);
-                probed = clock.millis();
-                for (ProbeOutcome o : outcomes) {
+                // Each socket is rebuilt and handed to the proxy the moment its client answers.
+                long[] lastRebuild = {0};
+                probe.probe(mine, o -> {
                     switch (o) {
                         case ProbeOutcome.Synchronized s -> {
                             try {
                                 int fd = SocketRebuild.rebuild(s, clock.millis());
+                                lastRebuild[0] = clock.millis();
                                 plans.add(ctx.proxy().resume(fd, new ResumePoint(s.checkpoint(), s.sendPosition(), s.receivePosition())));
                                 resumed.add(s);
                             } catch (IOException | RuntimeException e) {
@@ -100,13 +101,14 @@ final class VipTakeover {
                             lines.add(line(o.checkpoint(), "dropped", "the client had reset the connection"));
                             forget(o.checkpoint());
                         }
-                        case ProbeOutcome.Silent s -> {
-                            lines.add(line(o.checkpoint(), "dropped", "no answer to " + "the probe"));
+                        case ProbeOutcome.Silent silent -> {
+                            lines.add(line(o.checkpoint(), "dropped", "no answer to the probe"));
                             forget(o.checkpoint());
                         }
                     }
-                }
-                rebuilt = clock.millis();
+                });
+                probed = clock.millis();
+                rebuilt = lastRebuild[0];
                 for (int i = 0; i < plans.size(); i++) {
                     ProbeOutcome.Synchronized s = resumed.get(i);
                     ResumePlan plan = plans.get(i).orTimeout(10, TimeUnit.SECONDS).exceptionally(t ->

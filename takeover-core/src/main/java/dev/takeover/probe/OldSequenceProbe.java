@@ -11,9 +11,9 @@ import dev.takeover.kernel.TcpHeader;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -53,14 +53,21 @@ public final class OldSequenceProbe implements AutoCloseable {
         }
     }
 
-    /** Probes every connection, in parallel; one outcome per checkpoint, in the same order. */
-    public List<ProbeOutcome> probe(List<ConnectionCheckpoint> checkpoints) throws IOException {
+    /**
+     * Probes every connection, in parallel, and hands each outcome to {@code onOutcome} as soon as it
+     * is known, on this thread: an answer the moment it arrives (so its socket can be rebuilt while
+     * other clients are still being waited for), {@link ProbeOutcome.Silent} once every retry is spent.
+     * Exactly one outcome per checkpoint.
+     */
+    public void probe(List<ConnectionCheckpoint> checkpoints, Consumer<ProbeOutcome> onOutcome) throws IOException {
         Map<FourTuple, CompletableFuture<TcpHeader>> replies = new HashMap<>();
         Map<FourTuple, ConnectionCheckpoint> byTuple = new HashMap<>();
         for (ConnectionCheckpoint c : checkpoints) {
             FourTuple t = tuple(c);
             byTuple.put(t, c);
-            replies.put(t, capture.expect(t));
+            CompletableFuture<TcpHeader> reply = capture.expect(t);
+            replies.put(t, reply);
+            reply.thenAccept(h -> onOutcome.accept(classify(c, h))); // completes inside dispatch, on this thread
         }
         for (int round = 0; round < ROUNDS && !capture.pending().isEmpty(); round++) {
             for (FourTuple t : capture.pending()) {
@@ -71,13 +78,12 @@ public final class OldSequenceProbe implements AutoCloseable {
             }
             capture.dispatch(ROUND_WAIT);
         }
-        List<ProbeOutcome> outcomes = new ArrayList<>();
         for (ConnectionCheckpoint c : checkpoints) {
             CompletableFuture<TcpHeader> reply = replies.get(tuple(c));
-            outcomes.add(reply.isDone() && !reply.isCompletedExceptionally() ? classify(c, reply.join())
-                    : new ProbeOutcome.Silent(c));
+            if (reply.cancel(false) || reply.isCompletedExceptionally()) {
+                onOutcome.accept(new ProbeOutcome.Silent(c));
+            }
         }
-        return outcomes;
     }
 
     /**
