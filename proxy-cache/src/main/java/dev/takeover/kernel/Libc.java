@@ -41,7 +41,7 @@ final class Libc {
     static final int IPPROTO_TCP = 6;
     static final int ETH_P_IP = 0x0800;
     static final int ETH_P_ARP = 0x0806;
-    static final int PACKET_OUTGOING = 4;
+    static final int PACKET_HOST = 0;
     static final long SIOCINQ = 0x541B;
     static final long SIOCOUTQ = 0x5411;
     static final long SIOCGIFHWADDR = 0x8927;
