@@ -119,9 +119,9 @@ class NamespaceTakeoverTest {
         Checkpoint atCrash = Checkpoint.read(checkpoint);
         survivor.send("go");
 
-        assertThat(reader.exitStatus(Duration.ofSeconds(25))).as("client exit status").isZero();
+        assertThat(reader.exitStatus(Duration.ofSeconds(40))).as("client exit status").isZero();
         assertThat(reader.lines()).anyMatch(line -> line.startsWith("client-ok bytes=" + TOTAL + " "));
-        assertThat(survivor.exitStatus(Duration.ofSeconds(20))).as("survivor exit status").isZero();
+        assertThat(survivor.exitStatus(Duration.ofSeconds(45))).as("survivor exit status").isZero();
 
         String report = survivor.awaitLine(line -> line.startsWith("takeover "), Duration.ZERO);
         long offset = Long.parseLong(field(report, "offset"));

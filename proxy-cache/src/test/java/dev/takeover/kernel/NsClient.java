@@ -23,7 +23,7 @@ public final class NsClient {
         long total = Long.parseLong(args[2]);
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(args[0], Integer.parseInt(args[1])), 5_000);
-            s.setSoTimeout(20_000);
+            s.setSoTimeout(30_000); // hang protection only: a takeover stalls the stream for well under a second
             s.getOutputStream().write(REQUEST);
             InputStream in = s.getInputStream();
             byte[] buf = new byte[65536];

@@ -130,7 +130,7 @@ public final class NsSurvivor {
         }
         channel.shutdownOutput().sync();
         // the client closes after checking the end of the stream; netty then closes the channel
-        boolean closed = channel.closeFuture().await(15, TimeUnit.SECONDS);
+        boolean closed = channel.closeFuture().await(30, TimeUnit.SECONDS);
         guard.removeAll();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         System.out.println("survivor done, client closed: " + closed);
