@@ -114,10 +114,15 @@ class NamespaceTakeoverTest {
                 Duration.ofSeconds(20),
                 () -> Files.exists(checkpoint) && Checkpoint.read(checkpoint).bytesAcked() >= CRASH_AFTER_ACKED);
         // the host crashes: network first, so the dying kernel's FIN or RST cannot reach the client
+        long crash = System.nanoTime();
         nodeA.ip("link", "set", "eth0", "down");
+        long linkDown = System.nanoTime();
         server.kill();
+        long killed = System.nanoTime();
         Checkpoint atCrash = Checkpoint.read(checkpoint);
         survivor.send("go");
+        System.out.printf("crash: link down in %.1f ms, A killed %.1f ms later, go sent %.1f ms later%n",
+                (linkDown - crash) / 1e6, (killed - linkDown) / 1e6, (System.nanoTime() - killed) / 1e6);
 
         assertThat(reader.exitStatus(Duration.ofSeconds(40))).as("client exit status").isZero();
         assertThat(reader.lines()).anyMatch(line -> line.startsWith("client-ok bytes=" + TOTAL + " "));
