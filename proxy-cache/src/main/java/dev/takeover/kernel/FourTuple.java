@@ -27,7 +27,7 @@ public record FourTuple(Inet4Address localAddress, int localPort, Inet4Address r
      * The tuple of two resolved IPv4 socket addresses, e.g. a netty channel's {@code localAddress()} and
      * {@code remoteAddress()}.
      *
-     * @throws IllegalArgumentException when either is unresolved or not IPv4 (IPv4-mapped IPv6 included)
+     * @throws IllegalArgumentException when either is unresolved or not IPv4
      */
     public static FourTuple of(InetSocketAddress local, InetSocketAddress remote) {
         return new FourTuple(ipv4(local, "local"), local.getPort(), ipv4(remote, "remote"), remote.getPort());

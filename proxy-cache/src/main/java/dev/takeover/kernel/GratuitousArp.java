@@ -1,8 +1,10 @@
 package dev.takeover.kernel;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -33,10 +35,10 @@ public final class GratuitousArp {
      * interface yet, but the announcement is only true once it is.
      *
      * @throws KernelException {@code if_nametoindex} {@code ENODEV} for an unknown interface; {@code socket}
-     *                         {@code EPERM} without CAP_NET_RAW; {@code ioctl(SIOCGIFHWADDR)} {@code EINVAL} when
-     *                         the interface is not Ethernet; {@code sendto} {@code ENETDOWN} when it is down
+     *                         {@code EPERM} without CAP_NET_RAW; {@code sendto} {@code ENETDOWN} when it is down
+     * @throws IOException     when the interface is not Ethernet (e.g. loopback)
      */
-    public static void send(String interfaceName, Inet4Address address) throws KernelException {
+    public static void send(String interfaceName, Inet4Address address) throws IOException {
         Objects.requireNonNull(interfaceName, "interfaceName");
         Objects.requireNonNull(address, "address");
         int index = Libc.ifNameToIndex(interfaceName);
@@ -46,7 +48,7 @@ public final class GratuitousArp {
             byte[] mac = hardwareAddress(fd, interfaceName, arena);
             MemorySegment frame = arena.allocateFrom(JAVA_BYTE, frame(mac, address));
             Libc.sendto(fd, frame, Libc.sockaddrLl(arena, Libc.ETH_P_ARP, index, BROADCAST));
-        } catch (KernelException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             Libc.closeAfterFailure(fd, e);
             throw e;
         }
@@ -54,8 +56,8 @@ public final class GratuitousArp {
     }
 
     /** The interface's MAC address, from {@code SIOCGIFHWADDR}. */
-    private static byte[] hardwareAddress(int fd, String interfaceName, Arena arena) throws KernelException {
-        byte[] name = interfaceName.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static byte[] hardwareAddress(int fd, String interfaceName, Arena arena) throws IOException {
+        byte[] name = interfaceName.getBytes(StandardCharsets.US_ASCII);
         if (name.length >= IFNAMSIZ) {
             throw new IllegalArgumentException("interface name longer than " + (IFNAMSIZ - 1) + ": " + interfaceName);
         }
@@ -64,8 +66,7 @@ public final class GratuitousArp {
         Libc.ioctl(fd, Libc.SIOCGIFHWADDR, ifreq, "SIOCGIFHWADDR " + interfaceName);
         int family = Short.toUnsignedInt(ifreq.get(JAVA_SHORT, IFNAMSIZ)); // ifr_hwaddr.sa_family
         if (family != ARPHRD_ETHER) {
-            throw new KernelException("ioctl(SIOCGIFHWADDR " + interfaceName + "): hardware type " + family
-                    + " is not Ethernet", Errno.EINVAL);
+            throw new IOException(interfaceName + " is not an Ethernet interface (hardware type " + family + ")");
         }
         return ifreq.asSlice(IFNAMSIZ + 2, 6).toArray(JAVA_BYTE);
     }

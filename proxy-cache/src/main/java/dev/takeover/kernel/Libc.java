@@ -41,7 +41,7 @@ final class Libc {
     static final int IPPROTO_TCP = 6;
     static final int ETH_P_IP = 0x0800;
     static final int ETH_P_ARP = 0x0806;
-    static final int PACKET_OUTGOING = 4;
+    static final int PACKET_HOST = 0;
     static final long SIOCINQ = 0x541B;
     static final long SIOCOUTQ = 0x5411;
     static final long SIOCGIFHWADDR = 0x8927;
@@ -203,8 +203,8 @@ final class Libc {
     static int getInt(int fd, Option option) throws KernelException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment value = getsockopt(fd, option, arena, Integer.BYTES);
-            if (value.byteSize() != Integer.BYTES) {
-                throw new KernelException("getsockopt(" + option + ") returned " + value.byteSize() + " bytes", Errno.EINVAL);
+            if (value.byteSize() != Integer.BYTES) { // every option read this way is an int
+                throw new IllegalStateException("getsockopt(" + option + ") returned " + value.byteSize() + " bytes");
             }
             return value.get(JAVA_INT, 0);
         }
@@ -245,12 +245,12 @@ final class Libc {
         call("connect", s -> (int) CONNECT.invokeExact(s, fd, address, (int) address.byteSize()));
     }
 
-    /** Sends one datagram; a short send (never expected for raw and packet sockets) is an error. */
+    /** Sends one datagram (raw and packet sockets send all of it or fail). */
     static void sendto(int fd, MemorySegment data, MemorySegment address) throws KernelException {
         long sent = call("sendto", s -> (long) SENDTO.invokeExact(
                 s, fd, data, data.byteSize(), 0, address, (int) address.byteSize()));
         if (sent != data.byteSize()) {
-            throw new KernelException("sendto (short: " + sent + " of " + data.byteSize() + " bytes)", Errno.EAGAIN);
+            throw new IllegalStateException("sendto sent " + sent + " of " + data.byteSize() + " bytes");
         }
     }
 

@@ -25,10 +25,13 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * the first TCP segment from that connection's remote side to its local side read after the call; {@link #dispatch}
  * reads packets and completes the futures.
  *
- * <p>The capture sees packets before netfilter does, so it also sees those the RST guard's table drops, and it works
- * whether or not a socket exists for the connection. It sees only what arrives after {@link #open}: open it before
- * sending the probes. A socket filter keeps only incoming IPv4 TCP segments for the one local address and port, so
- * other traffic on a busy interface cannot fill its buffer; the link header is removed ({@code SOCK_DGRAM}), so any
+ * <p>The capture reads packets before netfilter's input hooks, so it sees a client's segment whether or not a socket
+ * exists for the connection (or a firewall rule drops it). It sees only what arrives after {@link #open}: open it
+ * before sending the probes. A socket filter keeps only IPv4 TCP segments for the one local address and port that
+ * were sent to this node's own link address, so other traffic on a busy interface cannot fill its buffer. Frames a
+ * switch floods to this node for another link address do not count: a client that still sends to the dead node's
+ * MAC address (its ARP cache not yet updated by the announcement) would not reach the rebuilt socket either, so
+ * its reply is only accepted once it arrives addressed here. The link header is removed ({@code SOCK_DGRAM}), so any
  * link type works. TCP checksums are not verified (offloads leave partial ones in captured packets).
  *
  * <p>Linux answers unacceptable segments at most once per 500 ms per connection ({@code tcp_invalid_ratelimit}), so
@@ -112,15 +115,16 @@ public final class PacketCapture implements Closeable {
     }
 
     /**
-     * The socket filter: drop outgoing packets; keep IPv4 TCP first fragments to the address (and port), cut to
-     * {@link #SNAP_BYTES}; drop the rest. Loads of packet data are in network byte order.
+     * The socket filter: keep packets addressed to this host's link address ({@code PACKET_HOST}: not outgoing
+     * copies, not frames flooded for another MAC) that are IPv4 TCP first fragments to the address (and port), cut
+     * to {@link #SNAP_BYTES}; drop the rest. Loads of packet data are in network byte order.
      */
     static long[] filter(Inet4Address localAddress, int localPort) {
         boolean anyPort = localPort == 0;
         int drop = anyPort ? 9 : 12; // index of the final "ret #0"
         List<Long> p = new ArrayList<>();
         p.add(Libc.bpf(LD_W_ABS, 0, 0, SKF_AD_PKTTYPE));
-        p.add(Libc.bpf(JEQ_K, drop - 2, 0, Libc.PACKET_OUTGOING));
+        p.add(Libc.bpf(JEQ_K, 0, drop - 2, Libc.PACKET_HOST));
         p.add(Libc.bpf(LD_B_ABS, 0, 0, 9));                           // protocol
         p.add(Libc.bpf(JEQ_K, 0, drop - 4, Libc.IPPROTO_TCP));
         p.add(Libc.bpf(LD_W_ABS, 0, 0, 16));                          // destination address
@@ -232,8 +236,8 @@ public final class PacketCapture implements Closeable {
                 }
                 long length;
                 while ((length = Libc.recvfrom(fd, buffer, from)) >= 0) {
-                    if (Libc.packetType(from) == Libc.PACKET_OUTGOING) {
-                        continue;
+                    if (Libc.packetType(from) != Libc.PACKET_HOST) {
+                        continue; // the filter already drops these; cheap to be sure
                     }
                     int n = (int) Math.min(length, SNAP_BYTES);
                     MemorySegment.copy(buffer, JAVA_BYTE, 0, packet, 0, n);

@@ -58,7 +58,7 @@ public final class TcpRepair {
      * server's initial sequence number + 1 and {@link TcpSnapshot#readSeq()} the client's + 1.
      *
      * @param fd    a connected TCP socket in state ESTABLISHED
-     * @param clock read once, right after the timestamp clock, for {@link TcpSnapshot#wallMillis()}
+     * @param clock read once, right before the timestamp clock, for {@link TcpSnapshot#wallMillis()}
      * @throws KernelException {@code EPERM} without CAP_NET_ADMIN; {@code EBADF}/{@code ENOTSOCK} for a bad fd;
      *                         {@code ENOPROTOOPT} for a socket that is not TCP
      * @throws IOException     when the socket is not ESTABLISHED (e.g. the client already closed its side), or data
@@ -93,7 +93,7 @@ public final class TcpRepair {
                 Libc.setInt(fd, Libc.Option.TCP_REPAIR_QUEUE, NO_QUEUE);
                 // In repair mode TCP_MAXSEG reports mss_clamp, the value TCP_REPAIR_OPTIONS restores.
                 mssClamp = Libc.getInt(fd, Libc.Option.TCP_MAXSEG);
-            } catch (KernelException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 try {
                     Libc.setInt(fd, Libc.Option.TCP_REPAIR, REPAIR_OFF_NO_WP);
                 } catch (KernelException leave) {
@@ -106,8 +106,10 @@ public final class TcpRepair {
                 Libc.setInt(fd, Libc.Option.SO_REUSEADDR, 1);
             }
             int unacked = Libc.ioctlInt(fd, Libc.SIOCOUTQ, "SIOCOUTQ");
-            long timestamp = Seq.fromInt(Libc.getInt(fd, Libc.Option.TCP_TIMESTAMP));
+            // Wall clock first: a pause between the two reads then makes a rebuilt socket's timestamp later than
+            // needed (harmless), never earlier (the client's PAWS check would drop its segments).
             long wallMillis = clock.millis();
+            long timestamp = Seq.fromInt(Libc.getInt(fd, Libc.Option.TCP_TIMESTAMP));
             return new TcpSnapshot(sendSeq, recvSeq, unread, unacked,
                     TcpOptions.fromTcpInfo(tcpiOptions, packedScales, mssClamp), timestamp, wallMillis);
         }

@@ -21,7 +21,7 @@ import java.util.Objects;
  * @param unackedBytes bytes written that the client has not acknowledged ({@code SIOCOUTQ})
  * @param options      the negotiated options
  * @param timestamp    the socket's TCP timestamp clock ({@code TCP_TIMESTAMP}, milliseconds, unsigned 32-bit)
- * @param wallMillis   the wall-clock time (epoch milliseconds) at which {@code timestamp} was read
+ * @param wallMillis   the wall-clock time (epoch milliseconds) read just before {@code timestamp}
  */
 public record TcpSnapshot(long sendSeq, long recvSeq, int unreadBytes, int unackedBytes, TcpOptions options,
                           long timestamp, long wallMillis) {

@@ -2,6 +2,7 @@ package dev.takeover.kernel;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.util.HexFormat;
 
 import static dev.takeover.kernel.TcpCodecTest.ip;
@@ -26,6 +27,17 @@ class GratuitousArpTest {
                         + "000000000000" + "c6124d64"          // target: unknown MAC, the same address
                         + "00".repeat(18));                    // padding to the 60-byte minimum
         assertThat(frame).hasSize(60);
+    }
+
+    @Test
+    void sendNeedsAnEthernetInterface() {
+        Privileges.assumeNetworkAdmin();
+
+        assertThatThrownBy(() -> GratuitousArp.send("lo", ip("127.0.0.1")))
+                .isInstanceOf(IOException.class).isNotInstanceOf(KernelException.class)
+                .hasMessageContaining("lo is not an Ethernet interface");
+        assertThatThrownBy(() -> GratuitousArp.send("nosuch0", ip("127.0.0.1")))
+                .isInstanceOfSatisfying(KernelException.class, e -> assertThat(e.errnoName()).isEqualTo("ENODEV"));
     }
 
     @Test

@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PacketCaptureFilterTest {
 
     private static final int HOST = 0;
+    private static final int OTHERHOST = 3;
     private static final int OUTGOING = 4;
 
     private static byte[] tcp(int sourcePort, int destinationPort) {
@@ -42,12 +43,13 @@ class PacketCaptureFilterTest {
                         8080, 0),
                 Arguments.of("later fragment", ipv4Packet("198.18.77.2", "198.18.77.100", 6, 5, 0x0003,
                         tcp(40000, 8080)), HOST, 0, 0),
-                Arguments.of("outgoing copy", toVip, OUTGOING, 8080, 0));
+                Arguments.of("outgoing copy", toVip, OUTGOING, 8080, 0),
+                Arguments.of("flooded frame for another MAC", toVip, OTHERHOST, 8080, 0));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("packets")
-    void keepsOnlyIncomingTcpForTheAddressAndPort(String what, byte[] packet, int packetType, int port, int verdict) {
+    void keepsOnlyTcpSentToThisHostForTheAddressAndPort(String what, byte[] packet, int packetType, int port, int verdict) {
         long[] filter = PacketCapture.filter(ip("198.18.77.100"), port);
 
         assertThat(ClassicBpf.run(filter, packet, packetType)).isEqualTo(verdict);
