@@ -4,6 +4,7 @@ import dev.takeover.config.ClusterConfig;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.infinispan.Cache;
+import org.infinispan.configuration.parsing.ConfigurationBuilderHolder;
 import org.infinispan.context.Flag;
 import org.infinispan.factories.GlobalComponentRegistry;
 import org.infinispan.manager.DefaultCacheManager;
@@ -69,7 +70,10 @@ public final class ClusterNode implements AutoCloseable {
                     + nodeName + "; its nodes are " + config.nodes().stream().map(n -> n.name()).toList());
         }
         Membership membership = new Membership(nodeName, config.nodes().size());
-        DefaultCacheManager manager = new DefaultCacheManager(CacheDefinitions.global(config, nodeName), false);
+        // The holder takes the builder as it is: DefaultCacheManager(GlobalConfiguration) would re-read it and
+        // replace our transport, and with it our channel, by a default one (Infinispan's UDP stack).
+        DefaultCacheManager manager = new DefaultCacheManager(new ConfigurationBuilderHolder(
+                ClusterNode.class.getClassLoader(), CacheDefinitions.global(config, nodeName)), false);
         DepartureBook book = new DepartureBook();
         ViewListener viewListener = new ViewListener(membership, book::departedCleanly);
         try {
