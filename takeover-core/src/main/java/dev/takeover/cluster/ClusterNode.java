@@ -1,5 +1,7 @@
 package dev.takeover.cluster;
 
+import dev.takeover.checkpoint.CheckpointStore;
+import dev.takeover.config.CheckpointConfig;
 import dev.takeover.config.ClusterConfig;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +40,8 @@ public final class ClusterNode implements AutoCloseable {
     private final Membership membership;
     private final Cache<String, Long> departures;
     private final Cache<String, byte[]> checkpointCache;
-    private final ReplicatedCheckpointStore checkpoints;
+    private final ReplicatedCheckpointStore replicated;
+    private final CheckpointStore checkpoints;
     private volatile boolean closed;
 
     private ClusterNode(ClusterConfig config, String name, EmbeddedCacheManager manager, Membership membership,
@@ -49,7 +52,10 @@ public final class ClusterNode implements AutoCloseable {
         this.membership = membership;
         this.departures = departures;
         this.checkpointCache = checkpointCache;
-        this.checkpoints = new ReplicatedCheckpointStore(checkpointCache, name);
+        this.replicated = new ReplicatedCheckpointStore(checkpointCache, name);
+        this.checkpoints = config.checkpoint().replication() == CheckpointConfig.Replication.ASYNC
+                ? WriteBehindCheckpointStore.over(replicated, name)
+                : replicated;
     }
 
     /**
@@ -119,10 +125,18 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /**
-     * @return the cluster's checkpoint store, as seen from this node; closed with the node
+     * @return the cluster's checkpoint store, as seen from this node; closed with the node. With
+     *         {@code checkpoint.replication: sync} (the default) the {@link ReplicatedCheckpointStore} itself; with
+     *         {@code async} a write-behind queue in front of it, whose {@code putIfNewer} does not wait for the
+     *         cluster (see {@code REPLICATION.md} for what a crash can then lose)
      */
-    public ReplicatedCheckpointStore checkpoints() {
+    public CheckpointStore checkpoints() {
         return checkpoints;
+    }
+
+    /** The synchronous replicated store, whatever the replication setting. */
+    ReplicatedCheckpointStore replicatedStore() {
+        return replicated;
     }
 
     /**
@@ -153,7 +167,8 @@ public final class ClusterNode implements AutoCloseable {
             return;
         }
         closed = true;
-        checkpoints.close();
+        checkpoints.close(); // a write-behind queue writes what it holds first
+        replicated.close();
         try {
             departures.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES)
                     .putAsync(name, System.currentTimeMillis())
