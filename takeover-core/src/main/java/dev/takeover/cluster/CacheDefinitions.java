@@ -1,12 +1,10 @@
 package dev.takeover.cluster;
 
 import dev.takeover.config.ClusterConfig;
-import dev.takeover.config.JGroupsStack;
 import java.time.Duration;
 import org.infinispan.configuration.cache.CacheMode;
 import org.infinispan.configuration.cache.Configuration;
 import org.infinispan.configuration.cache.ConfigurationBuilder;
-import org.infinispan.configuration.global.GlobalConfiguration;
 import org.infinispan.configuration.global.GlobalConfigurationBuilder;
 import org.infinispan.configuration.global.ShutdownHookBehavior;
 import org.infinispan.conflict.MergePolicy;
@@ -18,9 +16,11 @@ import org.infinispan.transaction.lookup.EmbeddedTransactionManagerLookup;
 
 /**
  * The Infinispan configuration of one node, built in code from the cluster file: nothing is read from Infinispan
- * XML, and the JGroups stack is {@link JGroupsStack}'s.
+ * XML.
  *
  * <p>Stateless and thread-safe.
+ *
+ * @see JGroupsChannels for the channel, built from {@code dev.takeover.config.JGroupsStack}
  */
 final class CacheDefinitions {
 
@@ -45,19 +45,21 @@ final class CacheDefinitions {
     /**
      * @param config   the cluster
      * @param nodeName this node, one of {@code config}'s
-     * @return the cache manager's configuration: JGroups transport with the cluster's stack, node and cluster name;
-     *         no shutdown hook (the owner of the {@link ClusterNode} closes it, announcing the departure first)
+     * @return the cache manager's configuration, as a builder to hand to a {@code ConfigurationBuilderHolder}
+     *         unchanged: JGroups transport over a new channel with the cluster's stack ({@link JGroupsChannels}),
+     *         node and cluster name; no shutdown hook (the owner of the {@link ClusterNode} closes it, announcing
+     *         the departure first)
      */
-    static GlobalConfiguration global(ClusterConfig config, String nodeName) {
+    static GlobalConfigurationBuilder global(ClusterConfig config, String nodeName) {
         GlobalConfigurationBuilder global = new GlobalConfigurationBuilder();
         global.cacheManagerName("takeover-" + nodeName);
         global.transport().defaultTransport()
                 .clusterName(config.cluster().name())
                 .nodeName(nodeName)
-                .addProperty(JGroupsTransport.CONFIGURATION_XML, JGroupsStack.xml(config, nodeName));
+                .transport(new JGroupsTransport(JGroupsChannels.create(config, nodeName)));
         global.shutdown().hookBehavior(ShutdownHookBehavior.DONT_REGISTER);
         global.jmx().enabled(false);
-        return global.build();
+        return global;
     }
 
     /**

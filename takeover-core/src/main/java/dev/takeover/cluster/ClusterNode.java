@@ -1,9 +1,12 @@
 package dev.takeover.cluster;
 
+import dev.takeover.checkpoint.CheckpointStore;
+import dev.takeover.config.CheckpointConfig;
 import dev.takeover.config.ClusterConfig;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.infinispan.Cache;
+import org.infinispan.configuration.parsing.ConfigurationBuilderHolder;
 import org.infinispan.context.Flag;
 import org.infinispan.factories.GlobalComponentRegistry;
 import org.infinispan.manager.DefaultCacheManager;
@@ -37,7 +40,8 @@ public final class ClusterNode implements AutoCloseable {
     private final Membership membership;
     private final Cache<String, Long> departures;
     private final Cache<String, byte[]> checkpointCache;
-    private final ReplicatedCheckpointStore checkpoints;
+    private final ReplicatedCheckpointStore replicated;
+    private final CheckpointStore checkpoints;
     private final VipDirectory vips;
     private volatile boolean closed;
 
@@ -49,7 +53,10 @@ public final class ClusterNode implements AutoCloseable {
         this.membership = membership;
         this.departures = departures;
         this.checkpointCache = checkpointCache;
-        this.checkpoints = new ReplicatedCheckpointStore(checkpointCache, name);
+        this.replicated = new ReplicatedCheckpointStore(checkpointCache, name);
+        this.checkpoints = config.checkpoint().replication() == CheckpointConfig.Replication.ASYNC
+                ? WriteBehindCheckpointStore.over(replicated, name)
+                : replicated;
         this.vips = new VipDirectory(vipCache);
     }
 
@@ -71,7 +78,10 @@ public final class ClusterNode implements AutoCloseable {
                     + nodeName + "; its nodes are " + config.nodes().stream().map(n -> n.name()).toList());
         }
         Membership membership = new Membership(nodeName, config.nodes().size());
-        DefaultCacheManager manager = new DefaultCacheManager(CacheDefinitions.global(config, nodeName), false);
+        // The holder takes the builder as it is: DefaultCacheManager(GlobalConfiguration) would re-read it and
+        // replace our transport, and with it our channel, by a default one (Infinispan's UDP stack).
+        DefaultCacheManager manager = new DefaultCacheManager(new ConfigurationBuilderHolder(
+                ClusterNode.class.getClassLoader(), CacheDefinitions.global(config, nodeName)), false);
         DepartureBook book = new DepartureBook();
         ViewListener viewListener = new ViewListener(membership, book::departedCleanly);
         try {
@@ -119,15 +129,23 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /**
-     * @return the cluster's checkpoint store, as seen from this node; closed with the node
+     * @return the cluster's checkpoint store, as seen from this node; closed with the node. With
+     *         {@code checkpoint.replication: sync} (the default) the {@link ReplicatedCheckpointStore} itself; with
+     *         {@code async} a write-behind queue in front of it, whose {@code putIfNewer} does not wait for the
+     *         cluster (see {@code REPLICATION.md} for what a crash can then lose)
      */
-    public ReplicatedCheckpointStore checkpoints() {
+    public CheckpointStore checkpoints() {
         return checkpoints;
     }
 
     /** @return the cluster's directory of which node serves each virtual IP */
     public VipDirectory vips() {
         return vips;
+    }
+
+    /** The synchronous replicated store, whatever the replication setting. */
+    ReplicatedCheckpointStore replicatedStore() {
+        return replicated;
     }
 
     /**
@@ -158,7 +176,8 @@ public final class ClusterNode implements AutoCloseable {
             return;
         }
         closed = true;
-        checkpoints.close();
+        checkpoints.close(); // a write-behind queue writes what it holds first
+        replicated.close();
         try {
             departures.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES)
                     .putAsync(name, System.currentTimeMillis())

@@ -105,7 +105,11 @@ public final class Membership {
      */
     void install(View next, List<View> subgroups, Predicate<String> departedCleanly) {
         synchronized (tracker) {
+            View before = tracker.current();
             List<MembershipEvent> events = tracker.install(next, subgroups, departedCleanly);
+            if (tracker.current() == before) {
+                return; // announced twice
+            }
             view = tracker.current();
             majority = tracker.majority();
             LOG.info("{}: view {}{}{}", self, next, subgroups.isEmpty() ? "" : " merged from " + subgroups,

@@ -30,6 +30,26 @@ final class TestClusters {
      */
     static String yaml(String name, List<String> addresses, int prefix, String iface, int port,
             CheckpointConfig.Replication replication) {
+        return yaml(name, addresses, prefix, iface, port, replication, "");
+    }
+
+    /**
+     * Failure detection for multi-process tests on a shared, loaded machine: slower than the product defaults
+     * (100 ms heartbeats, 500 ms timeout, 200 ms verification), which starved test JVMs can miss and so suspect a
+     * live node. {@code -Dtakeover.test.product-fd=true} runs the tests with the product defaults instead.
+     */
+    static String testFailureDetection() {
+        return Boolean.getBoolean("takeover.test.product-fd") ? "" : """
+                failure-detection:
+                  heartbeat-interval: 250ms
+                  timeout: 2500ms
+                  verify-timeout: 500ms
+                """;
+    }
+
+    /** As {@link #yaml(String, List, int, String, int, CheckpointConfig.Replication)}, plus extra YAML sections. */
+    static String yaml(String name, List<String> addresses, int prefix, String iface, int port,
+            CheckpointConfig.Replication replication, String extraSections) {
         StringBuilder y = new StringBuilder();
         y.append("cluster:\n  name: ").append(name).append("\n  bind-port: ").append(port).append('\n');
         y.append("nodes:\n");
@@ -41,6 +61,7 @@ final class TestClusters {
         }
         y.append("origin:\n  url: http://127.0.0.1:9\n");
         y.append("checkpoint:\n  replication: ").append(replication.configValue()).append('\n');
+        y.append(extraSections);
         return y.toString();
     }
 

@@ -1,0 +1,353 @@
+package dev.takeover.cluster;
+
+import dev.takeover.checkpoint.Bundle;
+import dev.takeover.checkpoint.CheckpointListener;
+import dev.takeover.checkpoint.CheckpointStore;
+import dev.takeover.checkpoint.CheckpointStoreException;
+import dev.takeover.checkpoint.ClaimResult;
+import dev.takeover.checkpoint.ConnectionCheckpoint;
+import dev.takeover.checkpoint.ConnectionId;
+import dev.takeover.checkpoint.PutResult;
+import dev.takeover.checkpoint.Registration;
+import java.net.Inet4Address;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code checkpoint.replication: async}: a {@link CheckpointStore} whose {@link #putIfNewer} returns without waiting
+ * for the cluster. The checkpoint is checked against what this node knows (the newest checkpoint it has queued for
+ * the connection, and its replica of the stored one and its claim), queued, and written to the synchronous store
+ * underneath by one background thread. A connection checkpointed again before its queued checkpoint was written
+ * replaces it: under load the writes to the cluster coalesce, one per connection per round.
+ *
+ * <p><b>What it gives up</b>, against the {@link CheckpointStore} contract: a {@code Stored} answer is a promise,
+ * not a fact. The checkpoints still queued when this node crashes are lost (how many depends on the write rate and
+ * the cluster's latency: see {@code REPLICATION.md}), and a checkpoint that turns out to be fenced by a claim made
+ * meanwhile on another node is dropped, the writer learning of the claim at its next write. Other nodes see a
+ * checkpoint, and listeners hear of it, once it has been written; intermediate versions that were replaced in the
+ * queue are never seen at all. This node reads its own queued writes ({@link #get}, {@link #listByVip}).
+ *
+ * <p>Everything else is synchronous and keeps the contract: before a bundle, a removal, a claim or a multi-read
+ * touches a connection, its queued checkpoint is written first, so per-connection order holds.
+ *
+ * <p>Thread-safe. Closing writes what is queued (for a bounded time) and stops the writer; the store underneath
+ * stays open.
+ */
+final class WriteBehindCheckpointStore implements CheckpointStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WriteBehindCheckpointStore.class);
+    /** The pause after the store underneath failed (no quorum, timeout) before the queue is tried again. */
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
+    /** How long {@link #close()} keeps writing the queue. */
+    private static final Duration CLOSE_FLUSH = Duration.ofSeconds(2);
+
+    private final CheckpointStore delegate;
+    private final Map<ConnectionId, ConnectionCheckpoint> queued = new ConcurrentHashMap<>();
+    private final Object signal = new Object();
+    private final Thread writer;
+    private final AtomicLong offered = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    /** Orders the writer's writes with the callers' flushes, per store: see {@link #afterFlushing}. */
+    private final ReentrantLock order = new ReentrantLock();
+    private volatile boolean closed;
+
+    private WriteBehindCheckpointStore(CheckpointStore delegate, String nodeName) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.writer = new Thread(this::writeLoop, "takeover-checkpoint-writer-" + nodeName);
+        this.writer.setDaemon(true);
+    }
+
+    /**
+     * @param delegate the synchronous store to write to; not closed by this store
+     * @param nodeName this node's name, for the writer thread's name
+     * @return a started write-behind store
+     */
+    static WriteBehindCheckpointStore over(CheckpointStore delegate, String nodeName) {
+        WriteBehindCheckpointStore store = paused(delegate, nodeName);
+        store.start();
+        return store;
+    }
+
+    /** A store whose writer thread has not started: its queue only grows until {@link #start()}. For tests. */
+    static WriteBehindCheckpointStore paused(CheckpointStore delegate, String nodeName) {
+        return new WriteBehindCheckpointStore(delegate, nodeName);
+    }
+
+    /** Starts the writer thread. */
+    void start() {
+        writer.start();
+    }
+
+    /**
+     * Queues {@code checkpoint} unless this node already knows it is stale or fenced.
+     *
+     * @return {@code Stored} once queued; {@code Stale} or {@code Fenced} as known here
+     */
+    @Override
+    public PutResult putIfNewer(ConnectionCheckpoint checkpoint) {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        checkOpen();
+        ConnectionId id = checkpoint.id();
+        PutResult[] result = {PutResult.Stored.INSTANCE};
+        queued.compute(id, (key, pending) -> {
+            if (pending != null && pending.version() >= checkpoint.version()) {
+                result[0] = new PutResult.Stale(id, pending.version());
+                return pending;
+            }
+            Optional<String> claimant = delegate.claimant(id);
+            if (claimant.isPresent() && !claimant.get().equals(checkpoint.ownerNode())) {
+                result[0] = new PutResult.Fenced(id, claimant.get());
+                return pending;
+            }
+            Optional<ConnectionCheckpoint> stored = delegate.get(id);
+            if (stored.isPresent() && stored.get().version() >= checkpoint.version()) {
+                result[0] = new PutResult.Stale(id, stored.get().version());
+                return pending;
+            }
+            return checkpoint;
+        });
+        if (result[0].stored()) {
+            offered.incrementAndGet();
+            synchronized (signal) {
+                signal.notifyAll();
+            }
+        }
+        return result[0];
+    }
+
+    @Override
+    public PutResult putBundle(Bundle bundle) {
+        Objects.requireNonNull(bundle, "bundle");
+        return afterFlushing(bundle.ids(), () -> delegate.putBundle(bundle));
+    }
+
+    @Override
+    public boolean remove(ConnectionId id, long version) {
+        Objects.requireNonNull(id, "id");
+        return afterFlushing(List.of(id), () -> delegate.remove(id, version));
+    }
+
+    @Override
+    public Optional<ConnectionCheckpoint> get(ConnectionId id) {
+        Objects.requireNonNull(id, "id");
+        checkOpen();
+        ConnectionCheckpoint pending = queued.get(id);
+        Optional<ConnectionCheckpoint> stored = delegate.get(id);
+        return pending != null && (stored.isEmpty() || stored.get().version() < pending.version())
+                ? Optional.of(pending) : stored;
+    }
+
+    @Override
+    public Map<ConnectionId, ConnectionCheckpoint> getAll(Collection<ConnectionId> ids) {
+        List<ConnectionId> wanted = List.copyOf(ids);
+        return afterFlushing(wanted, () -> delegate.getAll(wanted));
+    }
+
+    @Override
+    public List<ConnectionCheckpoint> listByVip(Inet4Address vip) {
+        Objects.requireNonNull(vip, "vip");
+        checkOpen();
+        Map<ConnectionId, ConnectionCheckpoint> merged = new HashMap<>();
+        for (ConnectionCheckpoint c : delegate.listByVip(vip)) {
+            merged.put(c.id(), c);
+        }
+        queued.forEach((id, pending) -> {
+            if (id.vip().equals(vip)) {
+                merged.merge(id, pending, (stored, q) -> q.version() > stored.version() ? q : stored);
+            }
+        });
+        return List.copyOf(merged.values());
+    }
+
+    @Override
+    public ClaimResult claim(ConnectionId id, String claimant) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(claimant, "claimant");
+        if (claimant.isEmpty()) {
+            throw new IllegalArgumentException("claimant must not be empty");
+        }
+        return afterFlushing(List.of(id), () -> delegate.claim(id, claimant));
+    }
+
+    @Override
+    public Optional<String> claimant(ConnectionId id) {
+        checkOpen();
+        return delegate.claimant(id);
+    }
+
+    @Override
+    public boolean release(ConnectionId id, String claimant) {
+        checkOpen();
+        return delegate.release(id, claimant);
+    }
+
+    @Override
+    public int releaseClaims(String claimant) {
+        checkOpen();
+        return delegate.releaseClaims(claimant);
+    }
+
+    @Override
+    public Registration addListener(CheckpointListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        checkOpen();
+        return delegate.addListener(listener);
+    }
+
+    /** @return the number of checkpoints queued and not yet written */
+    int queuedCount() {
+        return queued.size();
+    }
+
+    /** @return how many checkpoints were queued, and how many writes reached the store underneath */
+    long[] offeredAndWritten() {
+        return new long[] {offered.get(), written.get()};
+    }
+
+    /**
+     * Writes the queued checkpoints of {@code ids} now, on the calling thread, then runs {@code operation}, both
+     * while the writer thread waits: a queued write can then never land after the operation (a removal, say).
+     */
+    private <T> T afterFlushing(Collection<ConnectionId> ids, Supplier<T> operation) {
+        checkOpen();
+        order.lock();
+        try {
+            for (ConnectionId id : ids) {
+                ConnectionCheckpoint pending = queued.get(Objects.requireNonNull(id, "id"));
+                if (pending != null) {
+                    write(pending);
+                }
+            }
+            return operation.get();
+        } finally {
+            order.unlock();
+        }
+    }
+
+    /**
+     * Writes one queued checkpoint and dequeues it unless a newer one replaced it meanwhile. The caller holds
+     * {@link #order}.
+     *
+     * @throws CheckpointStoreException as the store underneath; the checkpoint stays queued
+     */
+    private void write(ConnectionCheckpoint c) {
+        PutResult r = delegate.putIfNewer(c);
+        written.incrementAndGet();
+        queued.remove(c.id(), c);
+        if (!r.stored()) {
+            LOG.debug("queued checkpoint {} v{} dropped: {}", c.id(), c.version(), r);
+        }
+    }
+
+    /** Writes {@code c} unless a caller wrote it (or a newer one replaced it) since the writer saw it. */
+    private void writeIfStillQueued(ConnectionCheckpoint c) {
+        order.lock();
+        try {
+            if (queued.get(c.id()) == c) {
+                write(c);
+            }
+        } finally {
+            order.unlock();
+        }
+    }
+
+    /**
+     * Waits until nothing is queued. For tests and shutdown.
+     *
+     * @return whether the queue emptied within {@code timeout}
+     */
+    boolean awaitEmpty(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (signal) {
+            while (!queued.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                signal.wait(Math.max(1, left / 1_000_000));
+            }
+            return true;
+        }
+    }
+
+    private void writeLoop() {
+        while (!closed || !queued.isEmpty()) {
+            try {
+                synchronized (signal) {
+                    while (queued.isEmpty() && !closed) {
+                        signal.wait();
+                    }
+                }
+                for (ConnectionCheckpoint c : new ArrayList<>(queued.values())) {
+                    writeIfStillQueued(c);
+                }
+                synchronized (signal) {
+                    signal.notifyAll(); // for awaitEmpty
+                }
+            } catch (InterruptedException e) {
+                return; // close() gave up waiting
+            } catch (CheckpointStoreException | IllegalStateException e) {
+                if (closed && e instanceof IllegalStateException) {
+                    return; // the store underneath closed first
+                }
+                LOG.warn("writing queued checkpoints failed, {} queued, retrying: {}", queued.size(), e.toString());
+                try {
+                    Thread.sleep(RETRY_PAUSE);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes what is queued (the writer for at most {@link #CLOSE_FLUSH}, then this thread once more), then stops.
+     * Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+        if (writer.isAlive()) {
+            try {
+                writer.join(CLOSE_FLUSH.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            writer.interrupt();
+        }
+        order.lock();
+        try {
+            for (ConnectionCheckpoint c : new ArrayList<>(queued.values())) {
+                write(c);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("closed with {} checkpoints not written: {}", queued.size(), e.toString());
+        } finally {
+            order.unlock();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("checkpoint store is closed");
+        }
+    }
+}

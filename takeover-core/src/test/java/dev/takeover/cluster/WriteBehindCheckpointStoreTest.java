@@ -1,0 +1,155 @@
+package dev.takeover.cluster;
+
+import static dev.takeover.checkpoint.CheckpointFixtures.VIP_A;
+import static dev.takeover.checkpoint.CheckpointFixtures.checkpoint;
+import static dev.takeover.checkpoint.CheckpointFixtures.id;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.takeover.checkpoint.Bundle;
+import dev.takeover.checkpoint.CheckpointStore;
+import dev.takeover.checkpoint.CheckpointStoreException;
+import dev.takeover.checkpoint.ClaimResult;
+import dev.takeover.checkpoint.ConnectionCheckpoint;
+import dev.takeover.checkpoint.LocalCheckpointStore;
+import dev.takeover.checkpoint.PutResult;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The write-behind queue over an in-memory store. Most tests start with the writer thread paused, so what is queued
+ * is known exactly; {@link #failing} makes the store underneath fail its writes.
+ */
+class WriteBehindCheckpointStoreTest {
+
+    private final LocalCheckpointStore local = new LocalCheckpointStore();
+    private final AtomicBoolean failing = new AtomicBoolean();
+    private final WriteBehindCheckpointStore store = WriteBehindCheckpointStore.paused(gate(local), "n1");
+
+    @AfterEach
+    void close() {
+        failing.set(false);
+        store.close();
+        local.close();
+    }
+
+    /** The store underneath, failing every putIfNewer while {@link #failing} is set. */
+    private CheckpointStore gate(CheckpointStore target) {
+        InvocationHandler h = (proxy, method, args) -> {
+            if (method.getName().equals("putIfNewer") && failing.get()) {
+                throw new CheckpointStoreException("no quorum (test)");
+            }
+            try {
+                return method.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        };
+        return (CheckpointStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {CheckpointStore.class}, h);
+    }
+
+    /** Waits until the writer has emptied the queue (bounded: a hang guard). */
+    private void drained() throws InterruptedException {
+        assertThat(store.awaitEmpty(Duration.ofSeconds(30))).as("the writer drains the queue").isTrue();
+    }
+
+    @Test
+    void aQueuedCheckpointIsReadableHereAtOnceAndReachesTheStoreUnderneath() throws Exception {
+        ConnectionCheckpoint c = checkpoint(id(1), "n1", 3);
+
+        assertThat(store.putIfNewer(c)).isEqualTo(PutResult.Stored.INSTANCE);
+        assertThat(store.get(id(1))).as("read your own writes").contains(c);
+        assertThat(store.listByVip(VIP_A)).containsExactly(c);
+        assertThat(local.get(id(1))).as("not written yet").isEmpty();
+
+        store.start();
+        drained();
+        assertThat(local.get(id(1))).contains(c);
+        assertThat(store.queuedCount()).isZero();
+    }
+
+    @Test
+    void checkpointsQueuedForOneConnectionCoalesce() throws Exception {
+        for (int v = 1; v <= 50; v++) {
+            assertThat(store.putIfNewer(checkpoint(id(1), "n1", v)).stored()).isTrue();
+        }
+        store.putIfNewer(checkpoint(id(2), "n1", 1));
+        assertThat(store.queuedCount()).as("one per connection").isEqualTo(2);
+
+        store.start();
+        drained();
+        assertThat(local.get(id(1)).orElseThrow().version()).isEqualTo(50);
+        assertThat(store.offeredAndWritten()).as("queued, written").containsExactly(51, 2);
+    }
+
+    @Test
+    void staleAndFencedWritesAreRefusedFromWhatThisNodeKnows() {
+        local.putIfNewer(checkpoint(id(1), "n1", 5));
+        local.putIfNewer(checkpoint(id(2), "n1", 5));
+        local.claim(id(2), "n2");
+        store.putIfNewer(checkpoint(id(3), "n1", 7));
+
+        assertThat(store.putIfNewer(checkpoint(id(1), "n1", 5))).isEqualTo(new PutResult.Stale(id(1), 5));
+        assertThat(store.putIfNewer(checkpoint(id(2), "n1", 6))).isEqualTo(new PutResult.Fenced(id(2), "n2"));
+        assertThat(store.putIfNewer(checkpoint(id(3), "n1", 7))).as("against the queue")
+                .isEqualTo(new PutResult.Stale(id(3), 7));
+        assertThat(store.putIfNewer(checkpoint(id(2), "n2", 6))).as("the claimant may write").isEqualTo(
+                PutResult.Stored.INSTANCE);
+    }
+
+    @Test
+    void removalsClaimsBundlesAndMultiReadsWriteTheQueueFirst() {
+        for (int n = 1; n <= 4; n++) {
+            store.putIfNewer(checkpoint(id(n), "n1", 4));
+        }
+
+        assertThat(store.remove(id(1), 4)).as("the queued version 4 was written, then removed").isTrue();
+        assertThat(store.get(id(1))).isEmpty();
+        assertThat(store.claim(id(2), "n2")).isEqualTo(new ClaimResult.Claimed(checkpoint(id(2), "n1", 4)));
+        assertThat(store.putBundle(Bundle.of("b", checkpoint(id(3), "n1", 4)))).as("after the queued v4")
+                .isEqualTo(new PutResult.Stale(id(3), 4));
+        assertThat(store.getAll(List.of(id(4)))).isEqualTo(Map.of(id(4), checkpoint(id(4), "n1", 4)));
+        assertThat(store.queuedCount()).isZero();
+    }
+
+    @Test
+    void aFailingStoreUnderneathIsRetriedUntilItRecovers() throws Exception {
+        failing.set(true);
+        store.start();
+        ConnectionCheckpoint c = checkpoint(id(1), "n1", 2);
+        assertThat(store.putIfNewer(c).stored()).isTrue();
+        assertThat(store.awaitEmpty(Duration.ofMillis(300))).as("still queued while failing").isFalse();
+
+        failing.set(false);
+        drained();
+        assertThat(local.get(id(1))).contains(c);
+    }
+
+    @Test
+    void closeWritesWhatIsQueuedThenRefusesEverything() {
+        store.start();
+        store.putIfNewer(checkpoint(id(1), "n1", 2));
+        store.close();
+
+        assertThat(local.get(id(1))).contains(checkpoint(id(1), "n1", 2));
+        assertThatThrownBy(() -> store.putIfNewer(checkpoint(id(1), "n1", 3)))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> store.get(id(1))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void badArgumentsAreRejected() {
+        assertThatThrownBy(() -> store.putIfNewer(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> store.claim(id(1), "")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.getAll(java.util.Arrays.asList(id(1), null)))
+                .isInstanceOf(NullPointerException.class);
+    }
+}
