@@ -43,13 +43,17 @@ public final class LabNetwork {
         }
     }
 
-    /** Kills every process in a lab namespace and deletes the namespaces. Idempotent. */
+    /** Kills every process in a lab namespace and deletes the lab's namespaces (only those). Idempotent. */
     public static void down() {
         for (String ns : namespaces()) {
             killAll(ns);
             Shell.run("ip", "netns", "del", ns);
         }
     }
+
+    /** The lab's own namespace names (tests and other tools may use other {@code tko-} names). */
+    private static final java.util.regex.Pattern OURS = java.util.regex.Pattern.compile(
+            java.util.regex.Pattern.quote(LabLayout.PREFIX) + "(lan|origin|client|n[0-9]+)");
 
     /** The lab namespaces that exist now. */
     public static List<String> namespaces() {
@@ -58,7 +62,7 @@ public final class LabNetwork {
             return List.of();
         }
         return Arrays.stream(r.out().split("\n")).map(l -> l.split(" ")[0].strip())
-                .filter(n -> n.startsWith(LabLayout.PREFIX)).toList();
+                .filter(n -> OURS.matcher(n).matches()).toList();
     }
 
     /** SIGKILLs every process in namespace {@code ns} and waits (up to 10 s) until they are gone. */
