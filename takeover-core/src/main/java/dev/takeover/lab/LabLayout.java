@@ -90,7 +90,8 @@ public record LabLayout(int nodeCount) {
         }
         y.append("origin:\n  url: ").append(originUrl()).append('\n')
                 .append("proxy:\n  listen: 0.0.0.0:").append(HTTP_PORT).append('\n')
-                .append("cache:\n  size: 1g\n  max-object-size: 512m\n");
+                .append("cache:\n  size: 1g\n  max-object-size: 512m\n")
+                .append("checkpoint:\n  replication: async\n");
         return y.toString();
     }
 }
