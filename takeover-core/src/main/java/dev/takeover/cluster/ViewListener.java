@@ -55,7 +55,7 @@ final class ViewListener {
     }
 
     /** Installs the view current when the listener is registered, in case Infinispan announced it before. */
-    void installCurrent(int viewId, List<Address> members) {
+    void installCurrent(long viewId, List<Address> members) {
         membership.install(view(viewId, members), List.of(), departedCleanly);
     }
 
