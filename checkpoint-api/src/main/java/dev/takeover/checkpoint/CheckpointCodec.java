@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
- * The binary form of a {@link ConnectionCheckpoint}: compact (about 100 bytes plus strings and header block), versioned
+ * The binary form of a {@link ConnectionCheckpoint}: compact (about 60 bytes plus its strings and header block), versioned
  * and checksummed. The layout is specified field by field in {@code checkpoint-api/FORMAT.md}; in short:
  * a format version byte, the checkpoint's own fields, one section per layer (IP, TCP, HTTP), and a CRC32C of
  * everything before it. Numbers that are usually small are unsigned LEB128 varints; sequence numbers, addresses and

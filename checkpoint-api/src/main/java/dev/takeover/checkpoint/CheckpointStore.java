@@ -74,6 +74,8 @@ public interface CheckpointStore extends AutoCloseable {
 
     /**
      * Removes the checkpoint of {@code id}, and any claim on it, if the stored version is {@code <= version}.
+     * Removal is not fenced by a claim: whoever knows the stored version may end the connection's record (the
+     * client closed, or a takeover found it reset); a claimant that still has the connection writes it again.
      *
      * @param version the version the caller knows; a removal with an older version leaves a newer checkpoint alone
      * @return whether a checkpoint was removed

@@ -15,10 +15,12 @@ public sealed interface HttpLayer extends LayerState permits HttpLayer.Idle, Htt
     long ABSENT = -1;
 
     /**
-     * Between requests: everything received has been answered and every response byte has been written.
+     * Between requests: every response byte has been written; no request is being answered.
      * A fresh connection is {@code Idle(0, 0, 0)}.
      *
-     * @param receivedBytes  bytes received from the client so far
+     * @param receivedBytes  the receive position through the last request answered: bytes of a request received
+     *                       but not yet answered are not counted, so a survivor never acknowledges a request it
+     *                       cannot answer
      * @param sentBytes      bytes sent to the client so far
      * @param requestsServed responses completed on this connection
      */
