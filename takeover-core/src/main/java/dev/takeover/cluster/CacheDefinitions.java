@@ -13,6 +13,7 @@ import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
 import org.infinispan.transaction.LockingMode;
 import org.infinispan.transaction.TransactionMode;
 import org.infinispan.transaction.lookup.EmbeddedTransactionManagerLookup;
+import org.jgroups.JChannel;
 
 /**
  * The Infinispan configuration of one node, built in code from the cluster file: nothing is read from Infinispan
@@ -45,18 +46,18 @@ final class CacheDefinitions {
     /**
      * @param config   the cluster
      * @param nodeName this node, one of {@code config}'s
+     * @param channel  the node's unconnected channel ({@link JGroupsChannels#create})
      * @return the cache manager's configuration, as a builder to hand to a {@code ConfigurationBuilderHolder}
-     *         unchanged: JGroups transport over a new channel with the cluster's stack ({@link JGroupsChannels}),
-     *         node and cluster name; no shutdown hook (the owner of the {@link ClusterNode} closes it, announcing
-     *         the departure first)
+     *         unchanged: JGroups transport over {@code channel}, node and cluster name; no shutdown hook (the owner
+     *         of the {@link ClusterNode} closes it, announcing the departure first)
      */
-    static GlobalConfigurationBuilder global(ClusterConfig config, String nodeName) {
+    static GlobalConfigurationBuilder global(ClusterConfig config, String nodeName, JChannel channel) {
         GlobalConfigurationBuilder global = new GlobalConfigurationBuilder();
         global.cacheManagerName("takeover-" + nodeName);
         global.transport().defaultTransport()
                 .clusterName(config.cluster().name())
                 .nodeName(nodeName)
-                .transport(new JGroupsTransport(JGroupsChannels.create(config, nodeName)));
+                .transport(new JGroupsTransport(channel));
         global.shutdown().hookBehavior(ShutdownHookBehavior.DONT_REGISTER);
         global.jmx().enabled(false);
         return global;

@@ -68,9 +68,10 @@ final class CheckpointEvents {
     private final Cache<String, byte[]> cache;
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final ExecutorService delivery;
-    // @GuardedBy("this")
+    private final Object lock = new Object();
+    // @GuardedBy("lock")
     private final Map<Long, StoredEntry[]> pendingBundles = new LinkedHashMap<>();
-    // @GuardedBy("this")
+    // @GuardedBy("lock")
     private long seq;
 
     private CheckpointEvents(Cache<String, byte[]> cache, String nodeName) {
@@ -92,7 +93,7 @@ final class CheckpointEvents {
     /** Subscribes {@code listener} to the changes applied after this call. */
     Registration subscribe(CheckpointListener listener) {
         Objects.requireNonNull(listener, "listener");
-        synchronized (this) {
+        synchronized (lock) {
             Subscription s = new Subscription(listener, seq);
             subscriptions.add(s);
             return s;
@@ -133,7 +134,7 @@ final class CheckpointEvents {
             return;
         }
         List<CheckpointEvent> complete = null;
-        synchronized (this) {
+        synchronized (lock) {
             StoredEntry.BundleMark mark = e.bundle();
             StoredEntry[] parts = pendingBundles.computeIfAbsent(mark.stamp(),
                     s -> new StoredEntry[mark.members().size()]);
@@ -158,7 +159,7 @@ final class CheckpointEvents {
     /** Numbers and queues events; called on the applying thread, so queue order is apply order per connection. */
     private void publish(List<CheckpointEvent> events) {
         List<Numbered> numbered = new ArrayList<>(events.size());
-        synchronized (this) {
+        synchronized (lock) {
             for (CheckpointEvent event : events) {
                 numbered.add(new Numbered(++seq, event));
             }

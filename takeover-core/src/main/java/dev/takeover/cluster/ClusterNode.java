@@ -8,11 +8,10 @@ import java.util.concurrent.TimeUnit;
 import org.infinispan.Cache;
 import org.infinispan.configuration.parsing.ConfigurationBuilderHolder;
 import org.infinispan.context.Flag;
-import org.infinispan.factories.GlobalComponentRegistry;
 import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.manager.EmbeddedCacheManager;
 import org.infinispan.partitionhandling.AvailabilityMode;
-import org.infinispan.remoting.transport.Transport;
+import org.jgroups.JChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +36,7 @@ public final class ClusterNode implements AutoCloseable {
     private final ClusterConfig config;
     private final String name;
     private final EmbeddedCacheManager manager;
+    private final JChannel channel;
     private final Membership membership;
     private final Cache<String, Long> departures;
     private final Cache<String, byte[]> checkpointCache;
@@ -45,11 +45,13 @@ public final class ClusterNode implements AutoCloseable {
     private final VipDirectory vips;
     private volatile boolean closed;
 
-    private ClusterNode(ClusterConfig config, String name, EmbeddedCacheManager manager, Membership membership,
-            Cache<String, Long> departures, Cache<String, byte[]> checkpointCache, Cache<String, String> vipCache) {
+    private ClusterNode(ClusterConfig config, String name, EmbeddedCacheManager manager, JChannel channel,
+            Membership membership, Cache<String, Long> departures, Cache<String, byte[]> checkpointCache,
+            Cache<String, String> vipCache) {
         this.config = config;
         this.name = name;
         this.manager = manager;
+        this.channel = channel;
         this.membership = membership;
         this.departures = departures;
         this.checkpointCache = checkpointCache;
@@ -80,15 +82,15 @@ public final class ClusterNode implements AutoCloseable {
         Membership membership = new Membership(nodeName, config.nodes().size());
         // The holder takes the builder as it is: DefaultCacheManager(GlobalConfiguration) would re-read it and
         // replace our transport, and with it our channel, by a default one (Infinispan's UDP stack).
+        JChannel channel = JGroupsChannels.create(config, nodeName);
         DefaultCacheManager manager = new DefaultCacheManager(new ConfigurationBuilderHolder(
-                ClusterNode.class.getClassLoader(), CacheDefinitions.global(config, nodeName)), false);
+                ClusterNode.class.getClassLoader(), CacheDefinitions.global(config, nodeName, channel)), false);
         DepartureBook book = new DepartureBook();
         ViewListener viewListener = new ViewListener(membership, book::departedCleanly);
         try {
             manager.addListener(viewListener);
             manager.start();
-            viewListener.installCurrent(GlobalComponentRegistry.of(manager).getComponent(Transport.class).getViewId(),
-                    manager.getMembers());
+            viewListener.installCurrent(channel.getView().getViewId().getId(), manager.getMembers());
             manager.defineConfiguration(CacheDefinitions.DEPARTURES, CacheDefinitions.departures());
             manager.defineConfiguration(CacheDefinitions.CHECKPOINTS, CacheDefinitions.checkpoints());
             manager.defineConfiguration(CacheDefinitions.VIPS, CacheDefinitions.vips());
@@ -100,7 +102,7 @@ public final class ClusterNode implements AutoCloseable {
             LOG.info("{}: joined cluster {} as {} of {} configured nodes, view {}", nodeName,
                     config.cluster().name(), membership.view().size(), config.nodes().size(), membership.view());
             Cache<String, String> vips = manager.getCache(CacheDefinitions.VIPS);
-            return new ClusterNode(config, nodeName, manager, membership, departures, checkpoints, vips);
+            return new ClusterNode(config, nodeName, manager, channel, membership, departures, checkpoints, vips);
         } catch (RuntimeException e) {
             membership.close();
             try {
@@ -159,6 +161,11 @@ public final class ClusterNode implements AutoCloseable {
     /** The checkpoint cache itself, for the store and for tests. */
     Cache<String, byte[]> checkpointCache() {
         return checkpointCache;
+    }
+
+    /** The JGroups channel, for tests. */
+    JChannel channel() {
+        return channel;
     }
 
     /** The cache manager, for tests and benchmarks. */

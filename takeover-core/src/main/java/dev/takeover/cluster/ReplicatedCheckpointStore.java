@@ -14,7 +14,9 @@ import jakarta.transaction.SystemException;
 import jakarta.transaction.TransactionManager;
 import java.net.Inet4Address;
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -89,6 +91,38 @@ public final class ReplicatedCheckpointStore implements CheckpointStore {
                 writing.put(key, StoredEntry.stored(checkpoint, null).encode());
             }
             return result;
+        });
+    }
+
+    /**
+     * Writes each checkpoint by the {@link #putIfNewer} rules, all in one transaction: each is decided on its own
+     * (this is not a bundle: some may be stored and others not), but they share one lock request per primary owner
+     * and one commit. For the write-behind queue, which drains in batches.
+     *
+     * @param checkpoints at most one per connection
+     * @return the result of each, in order
+     * @throws CheckpointStoreException if the transaction failed; none of them was written
+     */
+    List<PutResult> putEachIfNewer(List<ConnectionCheckpoint> checkpoints) {
+        List<String> keys = checkpoints.stream().map(c -> c.id().key()).toList();
+        if (new HashSet<>(keys).size() != keys.size()) {
+            throw new IllegalArgumentException("one checkpoint per connection in a batch");
+        }
+        return transaction("putEachIfNewer of " + keys.size(), () -> {
+            // One lock command per primary owner. Two batches locking the same connections from two nodes could
+            // wait on each other until the lock timeout; a connection has one writer, so that is rare, and the
+            // queue retries.
+            Map<String, byte[]> current = locking.getAll(new TreeSet<>(keys));
+            List<PutResult> results = new ArrayList<>(checkpoints.size());
+            for (ConnectionCheckpoint c : checkpoints) {
+                byte[] value = current.get(c.id().key());
+                PutResult result = check(value == null ? null : StoredEntry.decode(value), c);
+                if (result.stored()) {
+                    writing.put(c.id().key(), StoredEntry.stored(c, null).encode());
+                }
+                results.add(result);
+            }
+            return results;
         });
     }
 

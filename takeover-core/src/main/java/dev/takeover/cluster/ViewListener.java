@@ -37,6 +37,7 @@ final class ViewListener {
     @ViewChanged
     public void viewChanged(ViewChangedEvent event) {
         membership.install(view(event.getViewId(), event.getNewMembers()), List.of(), departedCleanly);
+        forgetDeparted(event.getNewMembers());
     }
 
     @Merged
@@ -45,10 +46,16 @@ final class ViewListener {
                 .map(group -> view(-1, group))
                 .toList();
         membership.install(view(event.getViewId(), event.getNewMembers()), subgroups, departedCleanly);
+        forgetDeparted(event.getNewMembers());
+    }
+
+    /** Departed members are known by name to {@link Membership} already; a restarted node has a new address. */
+    private void forgetDeparted(List<Address> members) {
+        names.keySet().retainAll(members);
     }
 
     /** Installs the view current when the listener is registered, in case Infinispan announced it before. */
-    void installCurrent(int viewId, List<Address> members) {
+    void installCurrent(long viewId, List<Address> members) {
         membership.install(view(viewId, members), List.of(), departedCleanly);
     }
 

@@ -42,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * <p>Everything else is synchronous and keeps the contract: before a bundle, a removal, a claim or a multi-read
  * touches a connection, its queued checkpoint is written first, so per-connection order holds.
  *
+ * <p>The writer drains the queue in batches of up to {@value #BATCH} checkpoints, each batch one transaction of the
+ * replicated store ({@link ReplicatedCheckpointStore#putEachIfNewer}): one lock request per primary owner and one
+ * commit instead of one of each per checkpoint.
+ *
  * <p>Thread-safe. Closing writes what is queued (for a bounded time) and stops the writer; the store underneath
  * stays open.
  */
@@ -53,7 +57,11 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
     /** How long {@link #close()} keeps writing the queue. */
     private static final Duration CLOSE_FLUSH = Duration.ofSeconds(2);
 
+    /** The most queued checkpoints the writer writes in one batch. */
+    static final int BATCH = 128;
+
     private final CheckpointStore delegate;
+    private final BatchWriter batchWriter;
     private final Map<ConnectionId, ConnectionCheckpoint> queued = new ConcurrentHashMap<>();
     private final Object signal = new Object();
     private final Thread writer;
@@ -63,26 +71,56 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
     private final ReentrantLock order = new ReentrantLock();
     private volatile boolean closed;
 
-    private WriteBehindCheckpointStore(CheckpointStore delegate, String nodeName) {
+    private WriteBehindCheckpointStore(CheckpointStore delegate, BatchWriter batchWriter, String nodeName) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.batchWriter = Objects.requireNonNull(batchWriter, "batchWriter");
         this.writer = new Thread(this::writeLoop, "takeover-checkpoint-writer-" + nodeName);
         this.writer.setDaemon(true);
+    }
+
+    /** Writes several queued checkpoints at once, each by the {@code putIfNewer} rules. */
+    @FunctionalInterface
+    interface BatchWriter {
+        /**
+         * @param checkpoints at most one per connection, at most {@link #BATCH} of them
+         * @return the result of each, in order
+         * @throws CheckpointStoreException if none could be written
+         */
+        List<PutResult> putEachIfNewer(List<ConnectionCheckpoint> checkpoints);
     }
 
     /**
      * @param delegate the synchronous store to write to; not closed by this store
      * @param nodeName this node's name, for the writer thread's name
-     * @return a started write-behind store
+     * @return a started write-behind store that writes one checkpoint at a time
      */
     static WriteBehindCheckpointStore over(CheckpointStore delegate, String nodeName) {
-        WriteBehindCheckpointStore store = paused(delegate, nodeName);
+        return over(delegate, batch -> batch.stream().map(delegate::putIfNewer).toList(), nodeName);
+    }
+
+    /**
+     * @param store    the replicated store to write to, in batches of one transaction each; not closed by this store
+     * @param nodeName this node's name, for the writer thread's name
+     * @return a started write-behind store
+     */
+    static WriteBehindCheckpointStore over(ReplicatedCheckpointStore store, String nodeName) {
+        return over(store, store::putEachIfNewer, nodeName);
+    }
+
+    private static WriteBehindCheckpointStore over(CheckpointStore delegate, BatchWriter batchWriter,
+            String nodeName) {
+        WriteBehindCheckpointStore store = new WriteBehindCheckpointStore(delegate, batchWriter, nodeName);
         store.start();
         return store;
     }
 
-    /** A store whose writer thread has not started: its queue only grows until {@link #start()}. For tests. */
+    /**
+     * A store whose writer thread has not started, writing one checkpoint at a time: its queue only grows until
+     * {@link #start()}. For tests.
+     */
     static WriteBehindCheckpointStore paused(CheckpointStore delegate, String nodeName) {
-        return new WriteBehindCheckpointStore(delegate, nodeName);
+        return new WriteBehindCheckpointStore(delegate, batch -> batch.stream().map(delegate::putIfNewer).toList(),
+                nodeName);
     }
 
     /** Starts the writer thread. */
@@ -251,12 +289,22 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
         }
     }
 
-    /** Writes {@code c} unless a caller wrote it (or a newer one replaced it) since the writer saw it. */
-    private void writeIfStillQueued(ConnectionCheckpoint c) {
+    /** Writes those of {@code batch} that no caller wrote (and nothing replaced) since the writer saw them. */
+    private void writeIfStillQueued(List<ConnectionCheckpoint> batch) {
         order.lock();
         try {
-            if (queued.get(c.id()) == c) {
-                write(c);
+            List<ConnectionCheckpoint> still = batch.stream().filter(c -> queued.get(c.id()) == c).toList();
+            if (still.isEmpty()) {
+                return;
+            }
+            List<PutResult> results = batchWriter.putEachIfNewer(still);
+            written.addAndGet(still.size());
+            for (int i = 0; i < still.size(); i++) {
+                ConnectionCheckpoint c = still.get(i);
+                queued.remove(c.id(), c);
+                if (!results.get(i).stored()) {
+                    LOG.debug("queued checkpoint {} v{} dropped: {}", c.id(), c.version(), results.get(i));
+                }
             }
         } finally {
             order.unlock();
@@ -290,8 +338,9 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
                         signal.wait();
                     }
                 }
-                for (ConnectionCheckpoint c : new ArrayList<>(queued.values())) {
-                    writeIfStillQueued(c);
+                List<ConnectionCheckpoint> all = new ArrayList<>(queued.values());
+                for (int from = 0; from < all.size(); from += BATCH) {
+                    writeIfStillQueued(all.subList(from, Math.min(all.size(), from + BATCH)));
                 }
                 synchronized (signal) {
                     signal.notifyAll(); // for awaitEmpty

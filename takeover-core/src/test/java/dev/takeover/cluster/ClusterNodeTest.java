@@ -9,9 +9,6 @@ import dev.takeover.config.CheckpointConfig;
 import dev.takeover.config.ClusterConfig;
 import java.net.InetAddress;
 import java.util.List;
-import org.infinispan.factories.GlobalComponentRegistry;
-import org.infinispan.remoting.transport.Transport;
-import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
 import org.jgroups.JChannel;
 import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.TCP;
@@ -27,15 +24,14 @@ class ClusterNodeTest {
     @Test
     void runsTheClustersOwnStackWithFdSock2OnTheNodeAddress() throws Exception {
         try (ClusterNode node = ClusterNode.start(THREE, "n1")) {
-            JChannel channel = ((JGroupsTransport) GlobalComponentRegistry.of(node.cacheManager())
-                    .getComponent(Transport.class)).getChannel();
+            JChannel channel = node.channel();
             assertThat(channel.getName()).isEqualTo("n1");
             assertThat(channel.getClusterName()).isEqualTo("single");
             TCP tcp = channel.getProtocolStack().findProtocol(TCP.class);
             assertThat(tcp).as("the cluster's TCP stack, not Infinispan's default").isNotNull();
             assertThat(tcp.getBindAddress()).isEqualTo(InetAddress.getByName("127.0.0.1"));
             assertThat(tcp.getBindPort()).isEqualTo(THREE.cluster().bindPort());
-            assertThat((boolean) tcp.nonBlockingSends()).isTrue();
+            assertThat(tcp.nonBlockingSends()).isTrue();
             TCPPING discovery = channel.getProtocolStack().findProtocol(TCPPING.class);
             assertThat(discovery).isNotNull();
             FD_SOCK2 fdSock = channel.getProtocolStack().findProtocol(FD_SOCK2.class);

@@ -1,12 +1,19 @@
 package dev.takeover.cluster;
 
+import static dev.takeover.checkpoint.CheckpointFixtures.checkpoint;
+import static dev.takeover.checkpoint.CheckpointFixtures.id;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.takeover.checkpoint.CheckpointStore;
 import dev.takeover.checkpoint.CheckpointStoreContract;
+import dev.takeover.checkpoint.PutResult;
 import dev.takeover.config.CheckpointConfig;
 import dev.takeover.config.ClusterConfig;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The store contract against a two-node cluster in this JVM (loopback addresses 127.0.0.1 and 127.0.0.2): the
@@ -45,5 +52,24 @@ class ReplicatedCheckpointStoreTest extends CheckpointStoreContract {
     @Override
     protected CheckpointStore peerOf(CheckpointStore store) {
         return new ReplicatedCheckpointStore(n2.checkpointCache(), "n2");
+    }
+
+    @Test
+    void aBatchDecidesEachCheckpointOnItsOwnInOneTransaction() {
+        store.putIfNewer(checkpoint(id(2), "node-a", 5));
+        store.putIfNewer(checkpoint(id(3), "node-a", 1));
+        store.claim(id(3), "node-b");
+        ReplicatedCheckpointStore replicated = (ReplicatedCheckpointStore) store;
+
+        List<PutResult> results = replicated.putEachIfNewer(List.of(checkpoint(id(1), "node-a", 1),
+                checkpoint(id(2), "node-a", 4), checkpoint(id(3), "node-a", 2), checkpoint(id(4), "node-a", 9)));
+
+        assertThat(results).containsExactly(PutResult.Stored.INSTANCE, new PutResult.Stale(id(2), 5),
+                new PutResult.Fenced(id(3), "node-b"), PutResult.Stored.INSTANCE);
+        assertThat(peer.get(id(1))).contains(checkpoint(id(1), "node-a", 1));
+        assertThat(peer.get(id(4))).contains(checkpoint(id(4), "node-a", 9));
+        assertThat(peer.get(id(2)).orElseThrow().version()).isEqualTo(5);
+        assertThatThrownBy(() -> replicated.putEachIfNewer(List.of(checkpoint(id(1), "node-a", 2),
+                checkpoint(id(1), "node-a", 3)))).isInstanceOf(IllegalArgumentException.class);
     }
 }

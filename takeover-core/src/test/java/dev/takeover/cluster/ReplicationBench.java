@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.infinispan.AdvancedCache;
 import org.infinispan.Cache;
 import org.infinispan.configuration.cache.CacheMode;
@@ -112,9 +113,9 @@ public final class ReplicationBench {
                                 nodes.get(2).cacheManager().getCache("bench-" + mode)));
                     }
                     roundResults.add(run("store putIfNewer, sync (pessimistic tx, REPL_SYNC)", threads, 0, writes,
-                            storeWriter(store, threads, round * 10_000_000L), farCheckpoints));
+                            storeWriter(store, threads), farCheckpoints));
                     roundResults.add(run("store putIfNewer, async (write-behind queue)", threads, 0, writes,
-                            storeWriter(behind, threads, round * 10_000_000L + 5_000_000L), farCheckpoints));
+                            storeWriter(behind, threads), farCheckpoints));
                     long[] ow = behind.offeredAndWritten();
                     System.out.printf("write-behind so far: %d queued, %d written to the cluster%n", ow[0], ow[1]);
                 }
@@ -122,7 +123,7 @@ public final class ReplicationBench {
                 roundResults.add(run("REPL_ASYNC put, paced at 1000/s", 1, 1_000, writes / 4,
                         rawWriter(nodes.get(0), "async", value), nodes.get(2).cacheManager().getCache("bench-async")));
                 roundResults.add(run("store putIfNewer, async, paced at 1000/s", 1, 1_000, writes / 4,
-                        storeWriter(behind, 1, round * 10_000_000L + 8_000_000L), farCheckpoints));
+                        storeWriter(behind, 1), farCheckpoints));
                 if (report) {
                     results.addAll(roundResults);
                 }
@@ -152,8 +153,12 @@ public final class ReplicationBench {
         };
     }
 
-    /** Writes increasing versions of each thread's connections, from {@code base} on. */
-    private static Writer storeWriter(dev.takeover.checkpoint.CheckpointStore store, int threads, long base) {
+    /** Each run's versions start above every earlier run's, so that no write of a run is stale. */
+    private static final AtomicLong VERSION_BASE = new AtomicLong();
+
+    /** Writes increasing versions of each thread's connections, above every version written before. */
+    private static Writer storeWriter(dev.takeover.checkpoint.CheckpointStore store, int threads) {
+        long base = VERSION_BASE.addAndGet(10_000_000L);
         ConnectionCheckpoint[] versions = new ConnectionCheckpoint[KEYS * threads];
         return (t, i) -> {
             int k = slot(t, i);

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Checkpoint overhead, side by side on one node of the lab: connections to a VIP are checkpointed
+# (TCP state at accept, every response before its first byte, progress), connections to the node's
+# own address are not. wrk runs from tko-client against both, alternating, for
+#   (a) 1 KiB cache hits over keep-alive (requests/s) and (b) a cached 100 MiB object (throughput).
+# Brings the lab up (replacing any), runs, and takes it down. Root. Every load run is bounded (wrk -d).
+# Usage: checkpoint-overhead.sh [--duration S] [--rounds N]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+DURATION=10 ROUNDS=3
+while (($#)); do case "$1" in
+  --duration) DURATION=$2; shift 2;; --rounds) ROUNDS=$2; shift 2;;
+  *) echo "usage: $0 [--duration S] [--rounds N]" >&2; exit 2;; esac; done
+command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 2; }
+[[ $(id -u) == 0 ]] || { echo "needs root (the lab builds network namespaces)" >&2; exit 2; }
+
+OUT="$ROOT/load-test/results/checkpoint-overhead-$(date -u +%Y%m%d-%H%M%S)"; mkdir -p "$OUT"
+trap '"$ROOT/bin/takeover" lab down >/dev/null 2>&1 || true' EXIT
+"$ROOT/bin/takeover" lab up --nodes 3 >"$OUT/lab-up.txt" 2>&1
+VIP=198.18.0.101 NODE=198.18.0.11   # n1: one of its VIPs, and its own address
+in_client() { ip netns exec tko-client "$@"; }
+for t in /synthetic/1k /synthetic/100m; do   # warm the cache through both doors
+  for h in $VIP $NODE; do in_client curl -s -o /dev/null "http://$h$t"; done
+done
+
+run() { # label host path connections -> "req/s MiB/s"
+  in_client wrk -t2 -c"$3" -d"${DURATION}s" --timeout 30s "http://$2$4" >"$OUT/$1.txt" 2>&1
+  awk '/Requests\/sec/ {r=$2} /Transfer\/sec/ {v=$2; if (v ~ /GB/) v*=1024; else if (v ~ /KB/) v/=1024; else v+=0}
+       END {printf "%s %.1f\n", r, v}' "$OUT/$1.txt"
+}
+echo "| round | (a) with req/s | (a) without req/s | (a) ratio | (b) with MiB/s | (b) without MiB/s | (b) ratio |" | tee "$OUT/summary.md"
+echo "|---|---:|---:|---:|---:|---:|---:|" | tee -a "$OUT/summary.md"
+for r in $(seq 1 "$ROUNDS"); do
+  if ((r % 2)); then order="with without"; else order="without with"; fi
+  declare -A A B
+  for side in $order; do
+    host=$([[ $side == with ]] && echo $VIP || echo $NODE)
+    A[$side]=$(run "a-$side-$r" "$host" 50 /synthetic/1k | cut -d' ' -f1)
+    B[$side]=$(run "b-$side-$r" "$host" 4 /synthetic/100m | cut -d' ' -f2)
+  done
+  printf "| %d | %s | %s | %.3f | %s | %s | %.3f |\n" "$r" "${A[with]}" "${A[without]}" \
+    "$(echo "${A[with]} / ${A[without]}" | bc -l)" "${B[with]}" "${B[without]}" \
+    "$(echo "${B[with]} / ${B[without]}" | bc -l)" | tee -a "$OUT/summary.md"
+done
+echo "raw results: $OUT"
