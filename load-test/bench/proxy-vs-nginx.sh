@@ -15,6 +15,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 DURATION=15 ROUNDS=3 CONNECTIONS=50 BIG_CONNECTIONS=4 THREADS=2 WARMUP=10 KEEP=0
+WORKERS="$(getconf _NPROCESSORS_ONLN)"
 NODE_JAVA_OPTS="${NODE_JAVA_OPTS:--Xms512m -Xmx512m -XX:MaxDirectMemorySize=2g}"
 SMALL=1k BIG=100m
 
@@ -27,6 +28,7 @@ Usage: $0 [--duration S] [--rounds N] [--connections C] [options]
   --connections C      wrk connections for (a), the 1 KiB hits (default $CONNECTIONS)
   --big-connections C  wrk connections for (b), the 100 MiB hits (default $BIG_CONNECTIONS)
   --threads T          wrk threads (default $THREADS; at most each scenario's connections)
+  --workers N          nginx worker processes and node event-loop threads (default $WORKERS: one per core)
   --warmup S           seconds of unrecorded load per server and scenario before round 1 (default $WARMUP; 0: none)
   --keep               keep the temporary directory (configs, caches, access logs)
 
@@ -48,6 +50,7 @@ while [[ $# -gt 0 ]]; do
     --connections) CONNECTIONS="${2:-}"; positive --connections "$CONNECTIONS"; shift 2 ;;
     --big-connections) BIG_CONNECTIONS="${2:-}"; positive --big-connections "$BIG_CONNECTIONS"; shift 2 ;;
     --threads) THREADS="${2:-}"; positive --threads "$THREADS"; shift 2 ;;
+    --workers) WORKERS="${2:-}"; positive --workers "$WORKERS"; shift 2 ;;
     --warmup) WARMUP="${2:-}"; [[ "$WARMUP" =~ ^[0-9]+$ ]] || die "--warmup must be a whole number of seconds"; shift 2 ;;
     --keep) KEEP=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -160,8 +163,9 @@ PIDS+=($!)
 wait_ready origin "${PIDS[-1]}" "$ORIGIN/synthetic/1" "$WORK/origin.log"
 
 # ---- our node --------------------------------------------------------------------------------
-# The access log goes to a file, like nginx's: both servers log every request.
-NODE_OPTS="$NODE_JAVA_OPTS -Dtakeover.access.log=$WORK/node-access.log"
+# The access log goes to a file, like nginx's: both servers log every request. The node's event
+# loops are netty's default group, sized here like nginx's workers (netty's own default is 2 per core).
+NODE_OPTS="$NODE_JAVA_OPTS -Dio.netty.eventLoopThreads=$WORKERS -Dtakeover.access.log=$WORK/node-access.log"
 NODE_CMD=("$ROOT/bin/takeover" node --listen "127.0.0.1:$NODE_PORT" --origin "$ORIGIN" --cache-size 1g --max-object-size 512m)
 TAKEOVER_JAVA_OPTS="$NODE_OPTS" "${NODE_CMD[@]}" >"$WORK/node.log" 2>&1 &
 NODE_PID=$!
@@ -169,7 +173,7 @@ PIDS+=("$NODE_PID")
 wait_ready node "$NODE_PID" "http://127.0.0.1:$NODE_PORT/synthetic/1" "$WORK/node.log"
 
 # ---- nginx -----------------------------------------------------------------------------------
-# One worker per core: the node runs one event loop per core as well. Everything it writes lives
+# As many workers as the node has event loops (default one per core). Everything it writes lives
 # in $WORK, so it runs as root without touching /etc/nginx or /var.
 USER_LINE=""
 if [[ $EUID -eq 0 ]]; then
@@ -183,7 +187,7 @@ cat >"$WORK/nginx/nginx.conf" <<EOF
 $USER_LINE
 daemon off;
 master_process on;
-worker_processes $CORES;
+worker_processes $WORKERS;
 pid $WORK/nginx/nginx.pid;
 error_log $WORK/nginx/error.log warn;
 events { worker_connections 4096; }
@@ -310,15 +314,19 @@ run_wrk() { # round scenario server position: one bounded wrk run, appended to r
   echo "java=$(sed -n 's/^JAVA_VERSION="\(.*\)"/\1/p' "$(dirname "$(dirname "$(readlink -f "/proc/$NODE_PID/exe")")")/release" 2>/dev/null)"
   echo "git=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo '+dirty')"
   echo "node_command=TAKEOVER_JAVA_OPTS='$NODE_OPTS' ${NODE_CMD[*]}"
-  echo "nginx_workers=$CORES"
+  echo "nginx_workers=$WORKERS node_event_loops=$WORKERS"
+  echo "loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "wrk_threads=$THREADS connections_a=$CONNECTIONS connections_b=$BIG_CONNECTIONS duration_s=$DURATION warmup_s=$WARMUP rounds=$ROUNDS"
-  echo "command=$0 --duration $DURATION --rounds $ROUNDS --connections $CONNECTIONS --big-connections $BIG_CONNECTIONS --threads $THREADS --warmup $WARMUP"
+  echo "command=$0 --duration $DURATION --rounds $ROUNDS --connections $CONNECTIONS --big-connections $BIG_CONNECTIONS --threads $THREADS --workers $WORKERS --warmup $WARMUP"
 } >"$RESULTS/environment.txt"
 
 if (( WARMUP > 0 )); then
   echo "proxy-vs-nginx: warm-up, ${WARMUP}s per server and scenario ..." >&2
   for scenario in a b; do for server in node nginx; do run_wrk 0 "$scenario" "$server" -; done; done
 fi
+
+# The event loops start lazily: after the warm-up every one of them has served connections.
+echo "node_event_loop_threads_seen=$(cat /proc/"$NODE_PID"/task/*/comm 2>/dev/null | grep -c '^multiThreadIoEv' || true)" >>"$RESULTS/environment.txt"
 
 declare -A LOG_START
 for server in node nginx; do LOG_START[$server]=$(wc -l <"${ACCESS[$server]}"); done
@@ -347,10 +355,13 @@ for server in node nginx; do
   NOT_HIT[$server]=$(tail -n +"$(( LOG_START[$server] + 1 ))" "${ACCESS[$server]}" | grep -vc ' HIT ' || true)
 done
 cp "$WORK/nginx/error.log" "$RESULTS/nginx-error.log" 2>/dev/null || true
+echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RESULTS/environment.txt"
 cp "$WORK/node.log" "$RESULTS/node.log" 2>/dev/null || true
 
 # ---- report ----------------------------------------------------------------------------------
 {
+echo "Node: \`${NODE_JAVA_OPTS}\`, $WORKERS event loops; nginx: $WORKERS workers; wrk: $THREADS threads, $CONNECTIONS connections for (a), $BIG_CONNECTIONS for (b), ${DURATION}s per run, $ROUNDS rounds after ${WARMUP}s warm-up per server and scenario; $CORES cores, load average at start $(sed -n 's/^loadavg_start=//p' "$RESULTS/environment.txt"), at end $(sed -n 's/^loadavg_end=//p' "$RESULTS/environment.txt")."
+echo
 awk -F'\t' -v rounds="$ROUNDS" -v logged_node="${LOGGED[node]}" -v logged_nginx="${LOGGED[nginx]}" \
     -v miss_node="${NOT_HIT[node]}" -v miss_nginx="${NOT_HIT[nginx]}" '
 function median(arr, n,    i, j, t, s) {
@@ -364,6 +375,7 @@ NR == 1 || $1 == 0 { next }
   rps[sc, sv, r] = $5 / secs
   mibs[sc, sv, r] = $6 / secs / 1048576
   cpu[sc, sv, r] = $12
+  cpugib[sc, sv, r] = $6 > 0 ? $12 / ($6 / 1073741824) : 0
   usreq[sc, sv, r] = $5 > 0 ? 1e6 * $12 / $5 : 0
   p99[sc, sv, r] = $11 / 1000
   err[sc, sv, r] = $8 + $9
@@ -380,14 +392,14 @@ END {
       print "| round | first | node req/s | nginx req/s | node/nginx | node CPU µs/req | nginx CPU µs/req | node p99 ms | nginx p99 ms | machine busy % (1st/2nd) |"
       print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     } else {
-      print "| round | first | node MiB/s | nginx MiB/s | node/nginx | node CPU s | nginx CPU s | node p99 ms | nginx p99 ms | machine busy % (1st/2nd) |"
+      print "| round | first | node MiB/s | nginx MiB/s | node/nginx | node CPU s/GiB | nginx CPU s/GiB | node p99 ms | nginx p99 ms | machine busy % (1st/2nd) |"
       print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     }
     for (r = 1; r <= rounds; r++) {
       if (sc == "a") { n = rps[sc, "node", r]; g = rps[sc, "nginx", r] } else { n = mibs[sc, "node", r]; g = mibs[sc, "nginx", r] }
       ratio[r] = g > 0 ? n / g : 0; nv[r] = n; gv[r] = g
       if (sc == "a") printf "| %d | %s | %.0f | %.0f | %.2f | %.1f | %.1f | %.1f | %.1f | %s |\n", r, first[r], n, g, ratio[r], usreq[sc, "node", r], usreq[sc, "nginx", r], p99[sc, "node", r], p99[sc, "nginx", r], busy[sc, r]
-      else printf "| %d | %s | %.0f | %.0f | %.2f | %.1f | %.1f | %.0f | %.0f | %s |\n", r, first[r], n, g, ratio[r], cpu[sc, "node", r], cpu[sc, "nginx", r], p99[sc, "node", r], p99[sc, "nginx", r], busy[sc, r]
+      else printf "| %d | %s | %.0f | %.0f | %.2f | %.3f | %.3f | %.0f | %.0f | %s |\n", r, first[r], n, g, ratio[r], cpugib[sc, "node", r], cpugib[sc, "nginx", r], p99[sc, "node", r], p99[sc, "nginx", r], busy[sc, r]
     }
     mn = median(nv, rounds); mg = median(gv, rounds); mr = median(ratio, rounds)
     printf "| **median** | | **%.0f** | **%.0f** | **%.2f** | | | | | |\n\n", mn, mg, mr
