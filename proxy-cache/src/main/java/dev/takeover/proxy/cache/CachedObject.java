@@ -1,6 +1,8 @@
 package dev.takeover.proxy.cache;
 
 import dev.takeover.proxy.cache.policy.CacheControl;
+import dev.takeover.proxy.cache.policy.Freshness;
+import dev.takeover.proxy.cache.policy.FreshnessState;
 import dev.takeover.proxy.cache.policy.VarySpec;
 import dev.takeover.proxy.http.HeaderBlock;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -28,6 +30,9 @@ public final class CachedObject implements Stored {
     private final BodyBuffer body;
     private final long requestTime;
     private final long responseTime;
+    // Derived from the stored fields, which do not change: computed once, not on every hit.
+    private final long lifetimeMillis;
+    private final long initialAgeMillis;
 
     /**
      * @param headers      stored fields, hop-by-hop fields already removed; not modified afterwards
@@ -47,6 +52,8 @@ public final class CachedObject implements Stored {
         this.body = body;
         this.requestTime = requestTime;
         this.responseTime = responseTime;
+        this.lifetimeMillis = Freshness.lifetimeMillis(status, headers, cacheControl);
+        this.initialAgeMillis = Freshness.correctedInitialAgeMillis(headers, requestTime, responseTime);
     }
 
     /**
@@ -100,6 +107,21 @@ public final class CachedObject implements Stored {
 
     public long responseTime() {
         return responseTime;
+    }
+
+    /** The freshness lifetime, {@link Freshness#lifetimeMillis(int, HttpHeaders)} of the stored fields. */
+    public long lifetimeMillis() {
+        return lifetimeMillis;
+    }
+
+    /** The current age at {@code nowMillis}, as {@link Freshness#currentAgeMillis(HttpHeaders, long, long, long)}. */
+    public long currentAgeMillis(long nowMillis) {
+        return Freshness.currentAgeMillis(initialAgeMillis, responseTime, nowMillis);
+    }
+
+    /** Lifetime and age at {@code nowMillis}, as {@link Freshness#state}. */
+    public FreshnessState freshness(long nowMillis) {
+        return new FreshnessState(lifetimeMillis, currentAgeMillis(nowMillis));
     }
 
     @Override

@@ -47,8 +47,7 @@ public final class Replies {
         long length = body.knownLength();
         int status = object.status();
         boolean fromCache = cacheStatus.equals(HIT) || cacheStatus.equals(STALE);
-        long age = Freshness.ageHeaderSeconds(Freshness.currentAgeMillis(object.headers(),
-                object.requestTime(), object.responseTime(), nowMillis));
+        long age = Freshness.ageHeaderSeconds(object.currentAgeMillis(nowMillis));
 
         if (status == 200 && Conditionals.notModified(ex.request().headers(), object.headers())) {
             ResponseHead h = ResponseHead.status(304, null);
