@@ -1,8 +1,12 @@
 package dev.takeover.proxy.cache;
 
 import dev.takeover.proxy.cache.policy.CacheControl;
+import dev.takeover.proxy.cache.policy.HttpDates;
+import dev.takeover.proxy.cache.policy.Freshness;
+import dev.takeover.proxy.cache.policy.FreshnessState;
 import dev.takeover.proxy.cache.policy.VarySpec;
 import dev.takeover.proxy.http.HeaderBlock;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 
 /**
@@ -28,6 +32,11 @@ public final class CachedObject implements Stored {
     private final BodyBuffer body;
     private final long requestTime;
     private final long responseTime;
+    // Derived from the stored fields, which do not change: computed once, not on every hit.
+    private final long lifetimeMillis;
+    private final long initialAgeMillis;
+    private final String etag;
+    private final long lastModifiedEpochSec;
 
     /**
      * @param headers      stored fields, hop-by-hop fields already removed; not modified afterwards
@@ -43,10 +52,15 @@ public final class CachedObject implements Stored {
         this.headers = headers;
         this.fieldBlock = HeaderBlock.storedFields(headers);
         this.cacheControl = CacheControl.ofResponse(headers);
+        this.etag = headers.get(HttpHeaderNames.ETAG);
+        this.lastModifiedEpochSec = HttpDates.parse(
+                headers.get(HttpHeaderNames.LAST_MODIFIED)).orElse(-1000) / 1000;
         this.vary = VarySpec.of(headers);
         this.body = body;
         this.requestTime = requestTime;
         this.responseTime = responseTime;
+        this.lifetimeMillis = Freshness.lifetimeMillis(status, headers, cacheControl);
+        this.initialAgeMillis = Freshness.correctedInitialAgeMillis(headers, requestTime, responseTime);
     }
 
     /**
@@ -90,6 +104,16 @@ public final class CachedObject implements Stored {
         return vary;
     }
 
+    /** The stored {@code ETag}, or null. */
+    public String etag() {
+        return etag;
+    }
+
+    /** The stored {@code Last-Modified} in epoch seconds, or -1. */
+    public long lastModifiedEpochSec() {
+        return lastModifiedEpochSec;
+    }
+
     public BodyBuffer body() {
         return body;
     }
@@ -100,6 +124,21 @@ public final class CachedObject implements Stored {
 
     public long responseTime() {
         return responseTime;
+    }
+
+    /** The freshness lifetime, {@link Freshness#lifetimeMillis(int, HttpHeaders)} of the stored fields. */
+    public long lifetimeMillis() {
+        return lifetimeMillis;
+    }
+
+    /** The current age at {@code nowMillis}, as {@link Freshness#currentAgeMillis(HttpHeaders, long, long, long)}. */
+    public long currentAgeMillis(long nowMillis) {
+        return Freshness.currentAgeMillis(initialAgeMillis, responseTime, nowMillis);
+    }
+
+    /** Lifetime and age at {@code nowMillis}, as {@link Freshness#state}. */
+    public FreshnessState freshness(long nowMillis) {
+        return new FreshnessState(lifetimeMillis, currentAgeMillis(nowMillis));
     }
 
     @Override

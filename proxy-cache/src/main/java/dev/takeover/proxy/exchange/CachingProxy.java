@@ -6,7 +6,6 @@ import dev.takeover.proxy.cache.CachedObject;
 import dev.takeover.proxy.cache.ObjectStore;
 import dev.takeover.proxy.cache.policy.CacheControl;
 import dev.takeover.proxy.cache.policy.Conditionals;
-import dev.takeover.proxy.cache.policy.Freshness;
 import dev.takeover.proxy.cache.policy.FreshnessState;
 import dev.takeover.proxy.cache.policy.HopByHop;
 import dev.takeover.proxy.cache.policy.HttpDates;
@@ -337,8 +336,7 @@ public final class CachingProxy implements ExchangeRouter {
     }
 
     private FreshnessState freshness(CachedObject object) {
-        return new FreshnessState(Freshness.lifetimeMillis(object.status(), object.headers()),
-                Freshness.currentAgeMillis(object.headers(), object.requestTime(), object.responseTime(), clock.millis()));
+        return object.freshness(clock.millis());
     }
 
     /** The origin's response as an object keyed by the variant this request selects; takes the body's reference. */

@@ -47,10 +47,9 @@ public final class Replies {
         long length = body.knownLength();
         int status = object.status();
         boolean fromCache = cacheStatus.equals(HIT) || cacheStatus.equals(STALE);
-        String etag = object.headers().get(HttpHeaderNames.ETAG);
-        long lastModified = HttpDates.parse(object.headers().get(HttpHeaderNames.LAST_MODIFIED)).orElse(-1000) / 1000;
-        long age = Freshness.ageHeaderSeconds(Freshness.currentAgeMillis(object.headers(),
-                object.requestTime(), object.responseTime(), nowMillis));
+        String etag = object.etag();
+        long lastModified = object.lastModifiedEpochSec();
+        long age = Freshness.ageHeaderSeconds(object.currentAgeMillis(nowMillis));
 
         if (status == 200 && Conditionals.notModified(ex.request().headers(), object.headers())) {
             ResponseHead h = ResponseHead.status(304, null);

@@ -103,14 +103,42 @@ public final class Freshness {
      */
     public static long currentAgeMillis(HttpHeaders responseHeaders, long requestTimeMillis, long responseTimeMillis,
                                         long nowMillis) {
+        return currentAgeMillis(correctedInitialAgeMillis(responseHeaders, requestTimeMillis, responseTimeMillis),
+            responseTimeMillis, nowMillis);
+    }
+
+    /**
+     * The part of {@link #currentAgeMillis(HttpHeaders, long, long, long)} that does not change while a response is
+     * stored: {@code corrected_initial_age} (RFC 9111 §4.2.3). A cache computes it once per stored response and
+     * then gets the current age with {@link #currentAgeMillis(long, long, long)}, without parsing fields per use.
+     *
+     * @param responseHeaders    the stored response's headers as received from upstream
+     * @param requestTimeMillis  when the request that produced the stored response was sent
+     * @param responseTimeMillis when that response was received
+     * @return {@code corrected_initial_age} in milliseconds, {@code >= 0}
+     */
+    public static long correctedInitialAgeMillis(HttpHeaders responseHeaders, long requestTimeMillis,
+                                                 long responseTimeMillis) {
         Objects.requireNonNull(responseHeaders, "responseHeaders");
         OptionalLong date = HttpDates.parse(responseHeaders.get(HttpHeaderNames.DATE));
         long apparentAge = date.isPresent() ? Math.max(0, responseTimeMillis - date.getAsLong()) : 0;
         long responseDelay = Math.max(0, responseTimeMillis - requestTimeMillis);
         long correctedAgeValue = saturatedAdd(ageValueMillis(responseHeaders), responseDelay);
-        long correctedInitialAge = Math.max(apparentAge, correctedAgeValue);
+        return Math.max(apparentAge, correctedAgeValue);
+    }
+
+    /**
+     * The current age from a {@link #correctedInitialAgeMillis corrected initial age}:
+     * {@code corrected_initial_age + resident_time}, a negative resident time (clock step) counting as 0.
+     *
+     * @param correctedInitialAgeMillis from {@link #correctedInitialAgeMillis(HttpHeaders, long, long)}; {@code >= 0}
+     * @param responseTimeMillis        when the stored response was received
+     * @param nowMillis                 the current time
+     * @return the age in milliseconds, {@code >= 0}
+     */
+    public static long currentAgeMillis(long correctedInitialAgeMillis, long responseTimeMillis, long nowMillis) {
         long residentTime = Math.max(0, nowMillis - responseTimeMillis);
-        return saturatedAdd(correctedInitialAge, residentTime);
+        return saturatedAdd(correctedInitialAgeMillis, residentTime);
     }
 
     /** Sum of two non-negative values, {@link Long#MAX_VALUE} instead of overflowing. */

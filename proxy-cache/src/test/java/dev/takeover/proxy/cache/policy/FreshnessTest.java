@@ -101,6 +101,15 @@ class FreshnessTest {
         assertThat(Freshness.currentAgeMillis(headers, T0 + request, T0 + response, T0 + now)).isEqualTo(expected);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ages")
+    void currentAgeFromTheCorrectedInitialAge(String description, HttpHeaders headers, long request, long response,
+                                              long now, long expected) {
+        long initial = Freshness.correctedInitialAgeMillis(headers, T0 + request, T0 + response);
+        assertThat(Freshness.currentAgeMillis(initial, T0 + response, T0 + now)).isEqualTo(expected);
+        assertThat(Freshness.currentAgeMillis(initial, T0 + response, T0 + response)).isEqualTo(initial);
+    }
+
     static Stream<Arguments> ageHeaders() {
         return Stream.of(
             arguments(0L, 0),
