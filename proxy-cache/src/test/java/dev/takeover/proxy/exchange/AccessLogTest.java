@@ -46,7 +46,7 @@ class AccessLogTest {
     void lineIsTheCombinedLogLikeFormat(SocketAddress client, String host, HttpMethod method, String uri,
                                         HttpVersion version, int status, long bytes, String cacheStatus, long micros) {
         Exchange ex = new Exchange(new DefaultHttpRequest(version, method, uri), client, 0, null);
-        Reply reply = new Reply(status, new byte[0], null, -1, Framing.NONE, false, cacheStatus);
+        Reply reply = new Reply(status, new byte[0], null, -1, Framing.NONE, false, cacheStatus, null);
 
         String line = AccessLog.line(ex, reply, bytes, micros);
 
