@@ -79,10 +79,10 @@ public final class ClusterNode implements AutoCloseable {
             throw new IllegalArgumentException("cluster " + config.cluster().name() + " has no node named "
                     + nodeName + "; its nodes are " + config.nodes().stream().map(n -> n.name()).toList());
         }
+        JChannel channel = JGroupsChannels.create(config, nodeName);
         Membership membership = new Membership(nodeName, config.nodes().size());
         // The holder takes the builder as it is: DefaultCacheManager(GlobalConfiguration) would re-read it and
         // replace our transport, and with it our channel, by a default one (Infinispan's UDP stack).
-        JChannel channel = JGroupsChannels.create(config, nodeName);
         DefaultCacheManager manager = new DefaultCacheManager(new ConfigurationBuilderHolder(
                 ClusterNode.class.getClassLoader(), CacheDefinitions.global(config, nodeName, channel)), false);
         DepartureBook book = new DepartureBook();
