@@ -3,6 +3,7 @@ package dev.takeover.cluster;
 import dev.takeover.checkpoint.CheckpointStore;
 import dev.takeover.config.CheckpointConfig;
 import dev.takeover.config.ClusterConfig;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.infinispan.Cache;
@@ -60,6 +61,8 @@ public final class ClusterNode implements AutoCloseable {
                 ? WriteBehindCheckpointStore.over(replicated, name)
                 : replicated;
         this.vips = new VipDirectory(vipCache);
+        List<Cache<?, ?>> guarded = List.of(checkpointCache, vipCache);
+        membership.addListener(event -> restoreAvailability(event, guarded));
     }
 
     /**
@@ -112,6 +115,29 @@ public final class ClusterNode implements AutoCloseable {
             }
             throw new ClusterException("node " + nodeName + " could not join cluster " + config.cluster().name()
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Infinispan counts a majority against the last stable members, and to it a crashed node that
+     * restarts is a new member: a partition degraded by the crash would stay degraded after the node
+     * is back. The cluster file is the authority (only one majority of it can exist), so once this
+     * node is in a majority of it again, degraded caches are made available.
+     */
+    private void restoreAvailability(MembershipEvent event, List<Cache<?, ?>> caches) {
+        if (event instanceof MembershipEvent.MinorityEntered || !membership.isMajority()) {
+            return;
+        }
+        for (Cache<?, ?> cache : caches) {
+            if (cache.getAdvancedCache().getAvailability() == AvailabilityMode.DEGRADED_MODE) {
+                try {
+                    cache.getAdvancedCache().setAvailability(AvailabilityMode.AVAILABLE);
+                    LOG.info("{}: {} available again: a majority of the cluster file is back ({})", name, cache.getName(),
+                            membership.view());
+                } catch (RuntimeException e) {
+                    LOG.warn("{}: cannot make {} available: {}", name, cache.getName(), e.toString());
+                }
+            }
         }
     }
 
