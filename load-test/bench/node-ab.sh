@@ -3,10 +3,11 @@
 #
 #   node-ab.sh snapshot NAME      keep the current build (bin/takeover builds it if sources changed)
 #                                 as load-test/results/builds/NAME
-#   node-ab.sh compare A B [--duration S] [--rounds N] [--connections C] [--threads T] [--workers N]
+#   node-ab.sh compare A B [--duration S] [--rounds N] [--connections C] [--threads T] [--workers N] [--path P]
 #                                 run snapshots A and B against one origin and drive each with wrk
-#                                 (1 KiB cache hits over keep-alive), alternating which goes first
-#   node-ab.sh profile A [--duration S] [--connections C] [--threads T] [--workers N]
+#                                 (cache hits of P over keep-alive, default /synthetic/1k),
+#                                 alternating which goes first
+#   node-ab.sh profile A [--duration S] [--connections C] [--threads T] [--workers N] [--path P]
 #                                 record a JFR CPU-time profile of snapshot A under the same load
 #
 # compare reports requests/s and the node's CPU time per request, per round and as medians. On a
@@ -18,7 +19,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BUILDS="$ROOT/load-test/results/builds"
 
 die() { echo "node-ab: $*" >&2; exit 2; }
-usage() { sed -n '2,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '2,15s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 
 find_jdk() {
   local d
@@ -44,7 +45,7 @@ snapshot() {
 
 compare() {
   local A=$1 B=$2; shift 2
-  local DURATION=15 ROUNDS=6 CONNECTIONS=50 THREADS=2 WORKERS WARMUP=10
+  local DURATION=15 ROUNDS=6 CONNECTIONS=50 THREADS=2 WORKERS WARMUP=10 TARGET=/synthetic/1k
   WORKERS="$(getconf _NPROCESSORS_ONLN)"
   while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -54,6 +55,7 @@ compare() {
       --threads) THREADS="$2"; shift 2 ;;
       --workers) WORKERS="$2"; shift 2 ;;
       --warmup) WARMUP="$2"; shift 2 ;;
+      --path) TARGET="$2"; shift 2 ;;
       *) die "unknown argument '$1'" ;;
     esac
   done
@@ -80,7 +82,8 @@ compare() {
     node --listen "127.0.0.1:$APORT" --origin "http://127.0.0.1:$OPORT" --cache-size 1g
   start "$JDK" "$BUILDS/$B" B "$WORK/b.log" "$opts -Dtakeover.access.log=$WORK/b-access.log" \
     node --listen "127.0.0.1:$BPORT" --origin "http://127.0.0.1:$OPORT" --cache-size 1g
-  URL[A]="http://127.0.0.1:$APORT/synthetic/1k"; URL[B]="http://127.0.0.1:$BPORT/synthetic/1k"
+  [[ "$TARGET" == /* ]] || die "--path must start with /"
+  URL[A]="http://127.0.0.1:$APORT$TARGET"; URL[B]="http://127.0.0.1:$BPORT$TARGET"
   wait_ready A "${URL[A]}"; wait_ready B "${URL[B]}"
   curl -sf -D "$WORK/h" -o /dev/null "${URL[A]}"; curl -sf -D "$WORK/h" -o /dev/null "${URL[B]}"
 
@@ -95,7 +98,7 @@ compare() {
     if (( r % 2 )); then order="A B"; else order="B A"; fi
     for s in $order; do
       c0=$(awk '{print $14 + $15}' "/proc/${PID[$s]}/stat")
-      res=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "${URL[$s]}")
+      res=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 30s "${URL[$s]}")
       c1=$(awk '{print $14 + $15}' "/proc/${PID[$s]}/stat")
       printf '%s\t%s\t%s\t%s\t%s\n' "$r" "$s" "$(awk '/requests in/{print $1}' <<<"$res")" \
         "$(awk '/requests in/{sub(/s,$/, "", $4); print $4 * 1e6}' <<<"$res")" \
@@ -103,7 +106,7 @@ compare() {
       sleep 1
     done
   done
-  echo "A = $A ($(tr -d '\n' <"$BUILDS/$A/commit" 2>/dev/null)), B = $B ($(tr -d '\n' <"$BUILDS/$B/commit" 2>/dev/null)); $CONNECTIONS connections, $THREADS wrk threads, $WORKERS event loops, ${DURATION}s x $ROUNDS rounds"
+  echo "A = $A ($(tr -d '\n' <"$BUILDS/$A/commit" 2>/dev/null)), B = $B ($(tr -d '\n' <"$BUILDS/$B/commit" 2>/dev/null)); $TARGET, $CONNECTIONS connections, $THREADS wrk threads, $WORKERS event loops, ${DURATION}s x $ROUNDS rounds"
   awk -F'\t' '
     function median(a, n,    i, j, t) {
       for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
@@ -169,7 +172,7 @@ cleanup() {
 
 profile() {
   local A=$1; shift
-  local DURATION=20 CONNECTIONS=50 THREADS=2 WORKERS WARMUP=15
+  local DURATION=20 CONNECTIONS=50 THREADS=2 WORKERS WARMUP=15 TARGET=/synthetic/1k
   WORKERS="$(getconf _NPROCESSORS_ONLN)"
   while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -177,6 +180,7 @@ profile() {
       --connections) CONNECTIONS="$2"; shift 2 ;;
       --threads) THREADS="$2"; shift 2 ;;
       --workers) WORKERS="$2"; shift 2 ;;
+      --path) TARGET="$2"; shift 2 ;;
       *) die "unknown argument '$1'" ;;
     esac
   done
@@ -197,12 +201,13 @@ profile() {
   start "$JDK" "$BUILDS/$A" A "$WORK/a.log" "-Xms512m -Xmx512m -XX:MaxDirectMemorySize=2g \
     -Dio.netty.eventLoopThreads=$WORKERS -XX:FlightRecorderOptions=stackdepth=256 -Dtakeover.access.log=$WORK/a-access.log" \
     node --listen "127.0.0.1:$APORT" --origin "http://127.0.0.1:$OPORT" --cache-size 1g
-  URL[A]="http://127.0.0.1:$APORT/synthetic/1k"
+  [[ "$TARGET" == /* ]] || die "--path must start with /"
+  URL[A]="http://127.0.0.1:$APORT$TARGET"
   wait_ready A "${URL[A]}"
   curl -sf -o /dev/null "${URL[A]}"
   local jfr
   jfr="$ROOT/load-test/results/node-ab-$(date -u +%Y%m%d-%H%M%S)-$A.jfr"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$(( WARMUP + DURATION + 5 ))s" "${URL[A]}" >"$WORK/wrk.txt" &
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$(( WARMUP + DURATION + 5 ))s" --timeout 30s "${URL[A]}" >"$WORK/wrk.txt" &
   local wrk_pid=$!
   PIDS+=("$wrk_pid")
   sleep "$WARMUP"
