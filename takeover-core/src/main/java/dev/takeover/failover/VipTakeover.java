@@ -71,6 +71,7 @@ final class VipTakeover {
         long claimed;
         long probed;
         long rebuilt;
+        boolean guarded = true;
         try {
             ctx.addresses().add(ctx.interfaceName(), vip, ctx.prefixLength());
             GratuitousArp.send(ctx.interfaceName(), vip);
@@ -120,6 +121,7 @@ final class VipTakeover {
                 }
                 // Every rebuilt socket exists now: the kernel may reset what is left, and so may we.
                 guard.releaseAddress(vip);
+                guarded = false;
                 for (ProbeOutcome.Unrecorded u : toReset) {
                     probe.reset(u.checkpoint(), u.reply());
                     lines.add(line(u.checkpoint(), "reset", u.unrecordedBytes() + " bytes from the client were never recorded"));
@@ -127,7 +129,9 @@ final class VipTakeover {
                 }
             }
         } finally {
-            guard.releaseAddress(vip);
+            if (guarded) {
+                guard.releaseAddress(vip);
+            }
         }
         TakeoverReport report = new TakeoverReport(vip.getHostAddress(), from, ctx.self(), detected, claimed, probed, rebuilt,
                 clock.millis(), lines);
