@@ -71,12 +71,7 @@ final class CacheDefinitions {
      * ({@link MergePolicy#PREFERRED_ALWAYS}), since the minority could not write.
      */
     static Configuration checkpoints() {
-        ConfigurationBuilder b = new ConfigurationBuilder();
-        b.clustering().cacheMode(CacheMode.REPL_SYNC)
-                .remoteTimeout(REMOTE_TIMEOUT.toMillis())
-                .partitionHandling()
-                .whenSplit(PartitionHandling.DENY_READ_WRITES)
-                .mergePolicy(MergePolicy.PREFERRED_ALWAYS);
+        ConfigurationBuilder b = replicated(PartitionHandling.DENY_READ_WRITES, MergePolicy.PREFERRED_ALWAYS);
         b.transaction().transactionMode(TransactionMode.TRANSACTIONAL)
                 .lockingMode(LockingMode.PESSIMISTIC)
                 .transactionManagerLookup(new EmbeddedTransactionManagerLookup());
@@ -91,14 +86,7 @@ final class CacheDefinitions {
      * look like a clean leave for a node that left earlier and has not restarted since.
      */
     static Configuration departures() {
-        ConfigurationBuilder b = new ConfigurationBuilder();
-        b.clustering().cacheMode(CacheMode.REPL_SYNC)
-                .remoteTimeout(REMOTE_TIMEOUT.toMillis())
-                .partitionHandling()
-                .whenSplit(PartitionHandling.ALLOW_READ_WRITES)
-                .mergePolicy(MergePolicy.PREFERRED_NON_NULL);
-        b.statistics().enabled(false);
-        return b.build();
+        return replicated(PartitionHandling.ALLOW_READ_WRITES, MergePolicy.PREFERRED_NON_NULL).build();
     }
 
     /**
@@ -107,13 +95,18 @@ final class CacheDefinitions {
      * merge the majority's entries win.
      */
     static Configuration vips() {
+        return replicated(PartitionHandling.DENY_READ_WRITES, MergePolicy.PREFERRED_ALWAYS).build();
+    }
+
+    /** A synchronously replicated cache with the given split and merge behaviour, statistics off. */
+    private static ConfigurationBuilder replicated(PartitionHandling whenSplit, MergePolicy merge) {
         ConfigurationBuilder b = new ConfigurationBuilder();
         b.clustering().cacheMode(CacheMode.REPL_SYNC)
                 .remoteTimeout(REMOTE_TIMEOUT.toMillis())
                 .partitionHandling()
-                .whenSplit(PartitionHandling.DENY_READ_WRITES)
-                .mergePolicy(MergePolicy.PREFERRED_ALWAYS);
+                .whenSplit(whenSplit)
+                .mergePolicy(merge);
         b.statistics().enabled(false);
-        return b.build();
+        return b;
     }
 }
