@@ -6,6 +6,7 @@ import dev.takeover.config.NodeConfig;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import org.jgroups.JChannel;
+import org.jgroups.protocols.BaseBundler;
 import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.TCP;
 import org.jgroups.protocols.TP;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
 final class JGroupsChannels {
 
     private static final Logger LOG = LoggerFactory.getLogger(JGroupsChannels.class);
+    private static final int SOCK_CONN_TIMEOUT_MILLIS = 300;
 
     private JGroupsChannels() {
     }
@@ -71,6 +73,19 @@ final class JGroupsChannels {
             // One sender thread and a bounded queue per connection (JGRP-2759): a write blocked towards an
             // unreachable member must not hold up heartbeats and views to the members that are still there.
             tcp.nonBlockingSends(true);
+            // A connect towards a member whose link is gone waits out this timeout; on a LAN a live peer
+            // answers in well under a millisecond.
+            tcp.setSockConnTimeout(SOCK_CONN_TIMEOUT_MILLIS);
         }
+        // JGroups 5.5's per-destination bundler sends for every destination from one thread by default. After
+        // a crash that thread blocks connecting to the dead member (retransmissions, discovery) while the
+        // heartbeats to the survivors wait behind it, and the survivors suspect each other (seen in the lab
+        // drill: both survivors split 1 s after the view change). One sender thread per destination
+        // confines the stall to the dead member's queue.
+        if (!(transport.getBundler() instanceof BaseBundler bundler)) {
+            throw new ClusterException("node " + nodeName + ": the transport's bundler ("
+                    + transport.getBundler() + ") cannot be told to use one sender thread per destination", null);
+        }
+        bundler.useSingleSenderThread(false);
     }
 }

@@ -140,8 +140,10 @@ public final class Lab {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectErrorStream(true);
+        // TAKEOVER_LAB_NODE_OPTS adds JVM options to the lab's processes (a logback file, GC logging, ...).
         pb.environment().put("TAKEOVER_JAVA_OPTS", "-Xms256m -Xmx512m -XX:MaxDirectMemorySize=1536m "
-                + "-Dtakeover.access.log=" + logs().resolve(host.name() + "-access.log"));
+                + "-Dtakeover.access.log=" + logs().resolve(host.name() + "-access.log") + " "
+                + System.getenv().getOrDefault("TAKEOVER_LAB_NODE_OPTS", ""));
         try {
             return pb.start().pid(); // setsid and ip netns exec exec in place: this is the JVM's pid
         } catch (IOException e) {
