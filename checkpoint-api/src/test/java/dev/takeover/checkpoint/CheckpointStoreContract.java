@@ -266,6 +266,61 @@ public abstract class CheckpointStoreContract {
         assertThat(store.releaseClaims("node-b")).isZero();
     }
 
+    @Test
+    void claimAllGivesEachConnectionTheOutcomeClaimWould() {
+        ConnectionCheckpoint free = checkpoint(id(1), "node-a", 1);
+        ConnectionCheckpoint mine = checkpoint(id(2), "node-a", 1);
+        ConnectionCheckpoint theirs = checkpoint(id(3), "node-a", 1);
+        store.putIfNewer(free);
+        store.putIfNewer(mine);
+        store.putIfNewer(theirs);
+        store.claim(id(2), "node-b");
+        store.claim(id(3), "node-c");
+
+        Map<ConnectionId, ClaimResult> results = peer.claimAll(List.of(id(1), id(2), id(3), id(4), id(1)), "node-b");
+
+        assertThat(results).containsOnly(
+                Map.entry(id(1), new ClaimResult.Claimed(free)),
+                Map.entry(id(2), new ClaimResult.Claimed(mine)),
+                Map.entry(id(3), new ClaimResult.AlreadyClaimed("node-c")),
+                Map.entry(id(4), ClaimResult.NotFound.INSTANCE));
+        assertThat(store.claimant(id(1))).contains("node-b");
+        assertThat(store.claimant(id(3))).contains("node-c");
+        assertThat(store.claimAll(List.of(), "node-b")).isEmpty();
+    }
+
+    @Test
+    void concurrentClaimAllsAwardEachConnectionToExactlyOneNode() throws Exception {
+        List<ConnectionId> ids = IntStream.range(0, 60).mapToObj(CheckpointFixtures::id).toList();
+        ids.forEach(id -> store.putIfNewer(checkpoint(id, "node-a", 1)));
+        int claimers = 4;
+
+        List<Map<ConnectionId, ClaimResult>> results = runConcurrently(claimers, t -> {
+            CheckpointStore s = t % 2 == 0 ? store : peer;
+            List<ConnectionId> order = new ArrayList<>(ids);
+            java.util.Collections.shuffle(order, new java.util.Random(t));
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    return s.claimAll(order, "claimer-" + t);
+                } catch (CheckpointStoreException e) {
+                    if (attempt == 20) {
+                        throw e; // contention may time a lock out; the contract says retry
+                    }
+                }
+            }
+        });
+
+        for (ConnectionId id : ids) {
+            List<Integer> winners = IntStream.range(0, claimers)
+                    .filter(t -> results.get(t).get(id) instanceof ClaimResult.Claimed).boxed().toList();
+            assertThat(winners).as("claimers of %s", id).hasSize(1);
+            String winner = "claimer-" + winners.get(0);
+            assertThat(store.claimant(id)).contains(winner);
+            IntStream.range(0, claimers).filter(t -> t != winners.get(0)).forEach(t ->
+                    assertThat(results.get(t).get(id)).isEqualTo(new ClaimResult.AlreadyClaimed(winner)));
+        }
+    }
+
     // ---- bundles ----
 
     @Test

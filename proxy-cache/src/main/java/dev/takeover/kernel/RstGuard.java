@@ -68,6 +68,13 @@ public final class RstGuard {
         apply(elementScript("add", "vips", ip(address)));
     }
 
+    /** Drops every RST from each address until it is released; one transaction for all of them. */
+    public void guardAddresses(Collection<Inet4Address> addresses) throws IOException {
+        if (!addresses.isEmpty()) {
+            apply(elementScript("add", "vips", addresses.stream().map(RstGuard::ip).toList()));
+        }
+    }
+
     /** Lets RSTs from {@code address} out again (connection entries stay). */
     public void releaseAddress(Inet4Address address) throws IOException {
         apply(addThenDelete("vips", List.of(ip(address))));

@@ -72,6 +72,17 @@ class RstGuardTest {
     }
 
     @Test
+    void guardsManyAddressesInOneTransaction() throws IOException {
+        RstGuard guard = RstGuard.install(ns.command());
+        guard.guardAddress(ip("198.18.77.101"));
+
+        guard.guardAddresses(List.of(ip("198.18.77.101"), ip("198.18.77.102"), ip("198.18.77.103")));
+        guard.guardAddresses(List.of());
+
+        assertThat(set("vips")).contains("198.18.77.101", "198.18.77.102", "198.18.77.103");
+    }
+
+    @Test
     void guardsAndReleasesConnectionsByFourTuple() throws IOException {
         RstGuard guard = RstGuard.install(ns.command());
 

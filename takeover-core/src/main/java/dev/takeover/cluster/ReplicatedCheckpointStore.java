@@ -13,14 +13,17 @@ import jakarta.transaction.Status;
 import jakarta.transaction.SystemException;
 import jakarta.transaction.TransactionManager;
 import java.net.Inet4Address;
-import java.util.Collection;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import org.infinispan.AdvancedCache;
@@ -223,6 +226,42 @@ public final class ReplicatedCheckpointStore implements CheckpointStore {
         });
     }
 
+    /** One transaction: one lock command and one commit for all of them, whatever their number. */
+    @Override
+    public Map<ConnectionId, ClaimResult> claimAll(Collection<ConnectionId> ids, String claimant) {
+        requireNode(claimant, "claimant");
+        TreeMap<String, ConnectionId> byKey = new TreeMap<>();
+        for (ConnectionId id : ids) {
+            byKey.put(Objects.requireNonNull(id, "id").key(), id);
+        }
+        if (byKey.isEmpty()) {
+            return Map.of();
+        }
+        return transaction("claimAll of " + byKey.size(), () -> {
+            Map<String, byte[]> current = lockByOwner(byKey.navigableKeySet());
+            Map<ConnectionId, ClaimResult> results = new LinkedHashMap<>();
+            Map<String, byte[]> claims = new HashMap<>();
+            byKey.forEach((key, id) -> {
+                byte[] value = current.get(key);
+                StoredEntry e = value == null ? null : StoredEntry.decode(value);
+                if (e == null) {
+                    results.put(id, ClaimResult.NotFound.INSTANCE);
+                } else if (e.claimant() != null && !e.claimant().equals(claimant)) {
+                    results.put(id, new ClaimResult.AlreadyClaimed(e.claimant()));
+                } else {
+                    if (e.claimant() == null) {
+                        claims.put(key, e.claimedBy(claimant).encode());
+                    }
+                    results.put(id, new ClaimResult.Claimed(e.checkpoint()));
+                }
+            });
+            if (!claims.isEmpty()) {
+                writing.putAll(claims);
+            }
+            return Collections.unmodifiableMap(results);
+        });
+    }
+
     @Override
     public Optional<String> claimant(ConnectionId id) {
         Objects.requireNonNull(id, "id");
@@ -296,6 +335,23 @@ public final class ReplicatedCheckpointStore implements CheckpointStore {
             return new PutResult.Stale(c.id(), e.checkpoint().version());
         }
         return PutResult.Stored.INSTANCE;
+    }
+
+    /**
+     * Locks {@code keys} (sorted) with one lock command per primary owner, owner after owner in a fixed order, and
+     * reads them. Locking all owners at once would let two transactions over the same keys each win one owner and
+     * wait for the other until the lock timeout; a fixed owner order (and one sorted command per owner) avoids it.
+     */
+    private Map<String, byte[]> lockByOwner(java.util.SortedSet<String> keys) {
+        var topology = locking.getDistributionManager().getCacheTopology();
+        Map<String, java.util.SortedSet<String>> byOwner = new TreeMap<>();
+        for (String key : keys) {
+            byOwner.computeIfAbsent(String.valueOf(topology.getDistribution(key).primary()), o -> new TreeSet<>())
+                    .add(key);
+        }
+        Map<String, byte[]> read = new HashMap<>();
+        byOwner.values().forEach(group -> read.putAll(locking.getAll(group)));
+        return read;
     }
 
     /** Locks {@code key} at its primary owner for the current transaction and reads the local replica. */

@@ -220,6 +220,16 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
     }
 
     @Override
+    public Map<ConnectionId, ClaimResult> claimAll(Collection<ConnectionId> ids, String claimant) {
+        Objects.requireNonNull(claimant, "claimant");
+        if (claimant.isEmpty()) {
+            throw new IllegalArgumentException("claimant must not be empty");
+        }
+        List<ConnectionId> list = List.copyOf(ids);
+        return afterFlushing(list, () -> delegate.claimAll(list, claimant));
+    }
+
+    @Override
     public Optional<String> claimant(ConnectionId id) {
         checkOpen();
         return delegate.claimant(id);

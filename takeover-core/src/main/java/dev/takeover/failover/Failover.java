@@ -72,8 +72,16 @@ public final class Failover implements MembershipListener, AutoCloseable {
                 cluster.checkpoints(), proxy, this::claimed);
     }
 
-    /** Starts listening; serves this node's VIPs now if it is in a majority. */
-    public void start() {
+    /**
+     * Starts listening; serves this node's VIPs now if it is in a majority. First it guards every VIP of the cluster
+     * against RSTs from this kernel: from here on a VIP this node does not serve stays guarded, so a takeover finds
+     * its guard in place and only lifts it once the connections have their sockets again.
+     *
+     * @throws IOException if the guard cannot be set
+     */
+    public void start() throws IOException {
+        ctx.guard().guardAddresses(config.nodes().stream().flatMap(n -> n.vips().stream())
+                .map(Ipv4Address::toInetAddress).toList());
         cluster.membership().addListener(this);
         if (cluster.membership().isMajority()) {
             decisions.execute(() -> onMajority(null));
@@ -128,6 +136,7 @@ public final class Failover implements MembershipListener, AutoCloseable {
                         ctx.addresses().add(ctx.interfaceName(), address, ctx.prefixLength());
                         GratuitousArp.send(ctx.interfaceName(), address);
                         claimed(address);
+                        ctx.guard().releaseAddress(address);
                         log.info("serving {}", address.getHostAddress());
                     } catch (IOException e) {
                         log.error("cannot put {} on {}: {}", address.getHostAddress(), ctx.interfaceName(), e.getMessage());
@@ -190,6 +199,7 @@ public final class Failover implements MembershipListener, AutoCloseable {
             serving.remove(vip);
             try {
                 ctx.addresses().remove(ctx.interfaceName(), vip, ctx.prefixLength());
+                ctx.guard().guardAddress(vip); // not served, so guarded: see start()
             } catch (IOException e) {
                 log.error("cannot remove {}: {}", vip.getHostAddress(), e.getMessage());
             }

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes one virtual IP over from a dead node, with its connections, in this order:
  * <ol>
- *   <li>guard: this kernel must send no RST from the VIP while connections have no socket;</li>
+ *   <li>(already done: {@link Failover} keeps every VIP this node does not serve guarded, so that this kernel sends
+ *       no RST from the VIP while its connections have no socket, and the guard costs nothing at takeover time);</li>
  *   <li>claim the VIP in the directory (one survivor wins), put it on the interface, gratuitous ARP
  *       (repeated by {@link Failover});</li>
  *   <li>claim each checkpointed connection of the VIP in the store, probe them all at once;</li>
@@ -60,9 +61,8 @@ final class VipTakeover {
     TakeoverReport run() throws IOException {
         Clock clock = ctx.clock();
         RstGuard guard = ctx.guard();
-        guard.guardAddress(vip);
+        StepTimes steps = new StepTimes(clock, detected);
         if (!ctx.vips().claim(vip.getHostAddress(), expectedOwner, ctx.self())) {
-            guard.releaseAddress(vip);
             log.info("{} went to another survivor", vip.getHostAddress());
             return null;
         }
@@ -73,12 +73,15 @@ final class VipTakeover {
         long rebuilt;
         boolean guarded = true;
         try {
+            steps.mark("directory");
             ctx.addresses().add(ctx.interfaceName(), vip, ctx.prefixLength());
+            steps.mark("address");
             GratuitousArp.send(ctx.interfaceName(), vip);
             claimed = clock.millis();
+            steps.mark("arp");
             ctx.serving(vip);
 
-            List<ConnectionCheckpoint> mine = claimConnections(ctx.store());
+            List<ConnectionCheckpoint> mine = claimConnections(ctx.store(), steps);
             List<CompletableFuture<ResumePlan>> plans = new ArrayList<>();
             List<ProbeOutcome.Synchronized> resumed = new ArrayList<>();
             try (OldSequenceProbe probe = OldSequenceProbe.open(ctx.interfaceName(), vip)) {
@@ -109,6 +112,7 @@ final class VipTakeover {
                     }
                 });
                 probed = clock.millis();
+                steps.mark("probe+rebuild");
                 rebuilt = lastRebuild[0];
                 for (int i = 0; i < plans.size(); i++) {
                     ProbeOutcome.Synchronized s = resumed.get(i);
@@ -119,6 +123,7 @@ final class VipTakeover {
                         case ResumePlan.Reset r -> line(s.checkpoint(), "reset", r.why());
                     });
                 }
+                steps.mark("resume");
                 // Every rebuilt socket exists now: the kernel may reset what is left, and so may we.
                 guard.releaseAddress(vip);
                 guarded = false;
@@ -135,19 +140,22 @@ final class VipTakeover {
         }
         TakeoverReport report = new TakeoverReport(vip.getHostAddress(), from, ctx.self(), detected, claimed, probed, rebuilt,
                 clock.millis(), lines);
-        log.info("took {} over from {}: {} resumed, {} reset, {} dropped", report.vip(), from, report.count("resumed"),
-                report.count("reset"), report.count("dropped"));
+        log.info("took {} over from {}: {} resumed, {} reset, {} dropped; ms after detection: {}", report.vip(), from,
+                report.count("resumed"), report.count("reset"), report.count("dropped"), steps);
         return report;
     }
 
-    /** Claims every checkpointed connection of the VIP; those another node claimed first are not ours. */
-    private List<ConnectionCheckpoint> claimConnections(CheckpointStore store) {
+    /** Claims every checkpointed connection of the VIP at once; those another node claimed first are not ours. */
+    private List<ConnectionCheckpoint> claimConnections(CheckpointStore store, StepTimes steps) {
+        List<ConnectionCheckpoint> listed = store.listByVip(vip);
+        steps.mark("list");
         List<ConnectionCheckpoint> mine = new ArrayList<>();
-        for (ConnectionCheckpoint c : store.listByVip(vip)) {
-            if (store.claim(c.id(), ctx.self()) instanceof ClaimResult.Claimed claimed) {
+        store.claimAll(listed.stream().map(ConnectionCheckpoint::id).toList(), ctx.self()).values().forEach(r -> {
+            if (r instanceof ClaimResult.Claimed claimed) {
                 mine.add(claimed.checkpoint());
             }
-        }
+        });
+        steps.mark("claims");
         return mine;
     }
 
@@ -163,4 +171,24 @@ final class VipTakeover {
         return new TakeoverReport.Connection(c.id().key(), outcome, detail);
     }
 
+    /** When each step ended, in ms after detection, for the log: where a slow takeover spent its time. */
+    private static final class StepTimes {
+        private final Clock clock;
+        private final long start;
+        private final StringBuilder marks = new StringBuilder();
+
+        StepTimes(Clock clock, long start) {
+            this.clock = clock;
+            this.start = start;
+        }
+
+        void mark(String step) {
+            marks.append(marks.isEmpty() ? "" : ", ").append(step).append(' ').append(clock.millis() - start);
+        }
+
+        @Override
+        public String toString() {
+            return marks.toString();
+        }
+    }
 }
