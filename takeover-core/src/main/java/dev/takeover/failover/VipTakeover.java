@@ -62,6 +62,7 @@ final class VipTakeover {
         Clock clock = ctx.clock();
         RstGuard guard = ctx.guard();
         StepTimes steps = new StepTimes(clock, detected);
+        steps.mark("decided");
         if (!ctx.vips().claim(vip.getHostAddress(), expectedOwner, ctx.self())) {
             log.info("{} went to another survivor", vip.getHostAddress());
             return null;

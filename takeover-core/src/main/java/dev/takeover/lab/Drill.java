@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The kill-a-node drill: concurrent downloads from {@code tko-client} through every VIP, a host crash
@@ -72,8 +74,18 @@ public final class Drill {
         Process client = lab.startInClient(List.of("lab", "client", "--vips", String.join(",", layout.vips()),
                 "--size", o.size(), "--clients", Integer.toString(o.clients()), "--timeout", Long.toString(o.timeout().toSeconds()),
                 "--out", resultFile.toString()));
-        Thread progress = Thread.ofPlatform().name("drill-progress").start(() -> echoProgress(client));
+        AtomicInteger begun = new AtomicInteger();
+        Thread progress = Thread.ofPlatform().name("drill-progress").start(() -> echoProgress(client, begun));
         Thread.sleep(o.at());
+        // A mid-transfer crash: not before every download has its response under way (a cold lab can take longer
+        // than --at to send the first bytes, and a request whose response had not begun is not a transfer).
+        long deadline = System.nanoTime() + o.timeout().toNanos();
+        while (begun.get() < o.clients() && client.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        if (begun.get() < o.clients()) {
+            say("  crashing with %d of %d downloads not yet begun", o.clients() - begun.get(), o.clients());
+        }
         long crashedAt = System.currentTimeMillis();
         lab.crash(o.crash());
         long limit = o.timeout().toSeconds() * 4 + 120;
@@ -91,12 +103,15 @@ public final class Drill {
         return result;
     }
 
-    private void echoProgress(Process client) {
+    private void echoProgress(Process client, AtomicInteger begun) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
             long lastPrint = 0;
             for (String line; (line = r.readLine()) != null; ) {
                 String[] p = line.split(" ");
-                if (p.length == 6 && p[0].equals("progress") && System.currentTimeMillis() - lastPrint >= 1000) {
+                if (p.length == 7 && p[0].equals("progress")) {
+                    begun.set(Integer.parseInt(p[6]));
+                }
+                if (p.length == 7 && p[0].equals("progress") && System.currentTimeMillis() - lastPrint >= 1000) {
                     lastPrint = System.currentTimeMillis();
                     long got = Long.parseLong(p[1]);
                     long all = Math.max(1, Long.parseLong(p[2]));
@@ -158,17 +173,24 @@ public final class Drill {
         say("");
         say("downloads: %d, complete and byte-exact: %d, lost or wrong: %d; on the crashed node's VIPs: %d",
                 r.client().downloads().size(), ok, r.client().downloads().size() - ok, affected.size());
+        OptionalLong firstResumed = affected.stream().filter(d -> d.stallAt() > 0)
+                .mapToLong(d -> d.stallAt() + d.maxStall() - t0).min();
+        OptionalLong detected = r.takeovers().stream().mapToLong(t -> t.detected() - t0).min();
         if (stalls.length > 0) {
-            say("client-side stall on those: p50 %d ms, max %d ms", stalls[stalls.length / 2], stalls[stalls.length - 1]);
+            say("client-side stall on those: p50 %d ms, max %d ms%s", stalls[stalls.length / 2], stalls[stalls.length - 1],
+                    detected.isPresent() && firstResumed.isPresent()
+                            ? String.format(" (detection %d ms, then %d ms to the first resumed byte)",
+                            detected.getAsLong(), firstResumed.getAsLong() - detected.getAsLong())
+                            : "");
         }
         say("timeline (ms after the crash):");
         for (Takeover t : r.takeovers()) {
-            say("  %-14s by %-3s detected +%d  claimed +%d  probed +%d  rebuilt +%d  resumed +%d   (%d resumed, %d reset, %d dropped)",
-                    t.vip(), t.by(), t.detected() - t0, t.claimed() - t0, t.probed() - t0, t.rebuilt() - t0, t.resumed() - t0,
+            say("  %-14s by %-3s detected +%d  claimed +%d  probed +%d  rebuilt %s  resumed +%d   (%d resumed, %d reset, %d dropped)",
+                    t.vip(), t.by(), t.detected() - t0, t.claimed() - t0, t.probed() - t0,
+                    t.rebuilt() == 0 ? "-" : "+" + (t.rebuilt() - t0), t.resumed() - t0,
                     t.resumedConnections(), t.resetConnections(), t.droppedConnections());
         }
-        affected.stream().filter(d -> d.stallAt() > 0).mapToLong(d -> d.stallAt() + d.maxStall() - t0).min()
-                .ifPresent(first -> say("  first resumed byte at the client +%d", first));
+        firstResumed.ifPresent(first -> say("  first resumed byte at the client +%d", first));
         if (r.takeovers().isEmpty()) {
             say("  no takeover was logged by the survivors (see %s)", lab.logs());
         }

@@ -40,11 +40,12 @@ public final class DrillClient {
      *
      * @param outcome  {@code ok}; or {@code reset}, {@code closed} (EOF before the end), {@code mismatch}
      *                 (a wrong byte), {@code stalled} (no byte within the timeout), {@code error}
-     * @param maxStall the longest gap between two reads, ms
-     * @param stallAt  when that gap began (epoch ms)
+     * @param maxStall  the longest gap between two reads once the response had begun, ms
+     * @param stallAt   when that gap began (epoch ms)
+     * @param firstByte ms from the request to the end of the response header, -1 if it never came
      */
     public record Download(int id, String vip, String target, long expected, long received, String outcome, String detail,
-                           long maxStall, long stallAt, long started, long ended) {
+                           long maxStall, long stallAt, long started, long ended, long firstByte) {
         public boolean ok() {
             return outcome.equals("ok");
         }
@@ -57,7 +58,7 @@ public final class DrillClient {
 
     private DrillClient() {}
 
-    /** Runs {@code clients} downloads of {@code size} spread over {@code vips}; {@code progress} gets a line every half second. */
+    /** Runs {@code clients} downloads of {@code size} spread over {@code vips}; {@code progress} gets a line every 0.1 s. */
     public static Report run(List<String> vips, String size, int clients, Duration timeout, Consumer<String> progress)
             throws InterruptedException {
         long started = System.currentTimeMillis();
@@ -66,6 +67,7 @@ public final class DrillClient {
         AtomicLong received = new AtomicLong();
         AtomicInteger finished = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
+        AtomicInteger begun = new AtomicInteger();
         long expectedTotal;
         List<Future<Download>> futures = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -76,7 +78,8 @@ public final class DrillClient {
                 total += SyntheticObject.parse(target).orElseThrow().length();
                 int id = i;
                 futures.add(pool.submit(() -> {
-                    Download d = download(id, vip, target, timeout, started, buckets.get(vip), received);
+                    Download d = download(id, vip, target, timeout, started, buckets.get(vip), received,
+                            begun::incrementAndGet);
                     finished.incrementAndGet();
                     if (!d.ok()) {
                         failed.incrementAndGet();
@@ -86,9 +89,9 @@ public final class DrillClient {
             }
             expectedTotal = total;
             while (finished.get() < clients) {
-                Thread.sleep(500);
-                progress.accept(String.format("progress %d %d %d %d %d", received.get(), expectedTotal, finished.get(),
-                        failed.get(), clients));
+                Thread.sleep(100);
+                progress.accept(String.format("progress %d %d %d %d %d %d", received.get(), expectedTotal, finished.get(),
+                        failed.get(), clients, begun.get()));
             }
         }
         List<Download> downloads = new ArrayList<>();
@@ -112,7 +115,7 @@ public final class DrillClient {
     }
 
     private static Download download(int id, String vip, String target, Duration timeout, long started,
-                                     AtomicLongArray buckets, AtomicLong total) {
+                                     AtomicLongArray buckets, AtomicLong total, Runnable begun) {
         SyntheticObject object = SyntheticObject.parse(target).orElseThrow();
         long expected = object.length();
         long begin = System.currentTimeMillis();
@@ -120,6 +123,7 @@ public final class DrillClient {
         long last = begin;
         long maxStall = 0;
         long stallAt = 0;
+        long firstByte = -1;
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(vip, LabLayout.HTTP_PORT), (int) timeout.toMillis());
             s.setSoTimeout((int) timeout.toMillis());
@@ -131,8 +135,11 @@ public final class DrillClient {
             String head = readHead(in);
             if (!head.startsWith("HTTP/1.1 200")) {
                 return new Download(id, vip, target, expected, 0, "error", head.lines().findFirst().orElse(""), 0, 0, begin,
-                        System.currentTimeMillis());
+                        System.currentTimeMillis(), -1);
             }
+            last = System.currentTimeMillis(); // the wait for the first byte is not a stall: it is firstByte
+            firstByte = last - begin;
+            begun.run();
             byte[] buf = new byte[64 * 1024];
             byte[] want = new byte[buf.length];
             while (got < expected) {
@@ -140,7 +147,7 @@ public final class DrillClient {
                 long now = System.currentTimeMillis();
                 if (n < 0) {
                     return new Download(id, vip, target, expected, got, "closed", "EOF at byte " + got, maxStall, stallAt,
-                            begin, now);
+                            begin, now, firstByte);
                 }
                 if (now - last > maxStall) {
                     maxStall = now - last;
@@ -151,7 +158,7 @@ public final class DrillClient {
                 if (!java.util.Arrays.equals(buf, 0, n, want, 0, n)) {
                     int at = java.util.Arrays.mismatch(buf, 0, n, want, 0, n);
                     return new Download(id, vip, target, expected, got, "mismatch", "wrong byte at " + (got + at), maxStall,
-                            stallAt, begin, now);
+                            stallAt, begin, now, firstByte);
                 }
                 got += n;
                 total.addAndGet(n);
@@ -160,16 +167,17 @@ public final class DrillClient {
                     buckets.addAndGet(bucket, n);
                 }
             }
-            return new Download(id, vip, target, expected, got, "ok", "", maxStall, stallAt, begin, System.currentTimeMillis());
+            return new Download(id, vip, target, expected, got, "ok", "", maxStall, stallAt, begin, System.currentTimeMillis(),
+                    firstByte);
         } catch (SocketTimeoutException e) {
             return new Download(id, vip, target, expected, got, "stalled", "no byte for " + timeout.toSeconds() + " s",
-                    maxStall, stallAt, begin, System.currentTimeMillis());
+                    maxStall, stallAt, begin, System.currentTimeMillis(), firstByte);
         } catch (SocketException e) {
             return new Download(id, vip, target, expected, got, e.getMessage() != null && e.getMessage().contains("reset")
-                    ? "reset" : "error", e.getMessage(), maxStall, stallAt, begin, System.currentTimeMillis());
+                    ? "reset" : "error", e.getMessage(), maxStall, stallAt, begin, System.currentTimeMillis(), firstByte);
         } catch (IOException e) {
             return new Download(id, vip, target, expected, got, "error", e.toString(), maxStall, stallAt, begin,
-                    System.currentTimeMillis());
+                    System.currentTimeMillis(), firstByte);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.takeover.node;
 
 import dev.takeover.cluster.ClusterNode;
+import dev.takeover.config.CheckpointConfig;
 import dev.takeover.config.ClusterConfig;
 import dev.takeover.config.Ipv4Address;
 import dev.takeover.config.NodeConfig;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
@@ -61,8 +63,13 @@ public final class NodeRuntime implements AutoCloseable {
             if (caps.tcpRepair() && caps.rawSockets() && config.checkpoint().enabled()) {
                 Set<InetAddress> vips = config.vips().stream().map(Ipv4Address::toInetAddress).collect(Collectors.toSet());
                 writer = Executors.newFixedThreadPool(4, Thread.ofPlatform().name("checkpoint-", 0).daemon().factory());
+                // A synchronous put waits for a cluster round trip: off the event loops. An asynchronous one only
+                // queues (a map update and a replica read): the event loop puts inline, so a reply's first byte
+                // waits for no thread hop. Removals wait for the cluster either way.
+                Executor puts = config.checkpoint().replication() == CheckpointConfig.Replication.SYNC
+                        ? writer : Runnable::run;
                 checkpointing = new Checkpointing(cluster.checkpoints(), node.name(), new KernelTcpCapture(), vips::contains,
-                        config.checkpoint().interval(), config.checkpoint().byteStep().bytes(), writer);
+                        config.checkpoint().interval(), config.checkpoint().byteStep().bytes(), writer, puts);
                 guard = RstGuard.install();
             } else {
                 log.warn("running as a plain proxy: connections of this node cannot be taken over, and it takes none over ({})",

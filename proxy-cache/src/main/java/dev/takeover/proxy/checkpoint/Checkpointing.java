@@ -17,16 +17,26 @@ import java.util.function.Predicate;
  *                     another node, so only those are checkpointed
  * @param interval     longest time between progress checkpoints of a long response
  * @param byteStep     bytes between progress checkpoints at 1 MiB/s; scaled by the measured rate
- * @param writer       runs store writes, which may block on replication, off the event loops
+ * @param writer       runs the store calls that may block on replication (removals), off the event loops
+ * @param puts         runs {@link CheckpointStore#putIfNewer}: {@code writer} when puts wait for the cluster, a
+ *                     direct executor when the store only queues them, so a reply's first byte needs no thread hop
  */
 public record Checkpointing(CheckpointStore store, String node, TcpCapture capture, Predicate<InetAddress> virtual,
-                            Duration interval, long byteStep, Executor writer) {
+                            Duration interval, long byteStep, Executor writer, Executor puts) {
+
+    /** Puts and removals both on {@code writer}. */
+    public Checkpointing(CheckpointStore store, String node, TcpCapture capture, Predicate<InetAddress> virtual,
+                         Duration interval, long byteStep, Executor writer) {
+        this(store, node, capture, virtual, interval, byteStep, writer, writer);
+    }
+
     public Checkpointing {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(capture, "capture");
         Objects.requireNonNull(virtual, "virtual");
         Objects.requireNonNull(writer, "writer");
+        Objects.requireNonNull(puts, "puts");
         if (interval == null || interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("checkpoint interval must be positive, was " + interval);
         }

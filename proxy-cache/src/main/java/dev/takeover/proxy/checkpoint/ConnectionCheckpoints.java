@@ -183,7 +183,7 @@ public final class ConnectionCheckpoints {
             } catch (RuntimeException e) {
                 log.warn("could not store the checkpoint of {}: {}", id, e.toString());
             }
-        }, config.writer());
+        }, config.puts());
         return tail;
     }
 }
