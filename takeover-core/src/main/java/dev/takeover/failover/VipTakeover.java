@@ -69,6 +69,7 @@ final class VipTakeover {
         }
         List<TakeoverReport.Connection> lines = new ArrayList<>();
         List<ProbeOutcome.Unrecorded> toReset = new ArrayList<>();
+        List<ProbeOutcome.Synchronized> resetByProbe = new ArrayList<>();
         long claimed;
         long probed;
         long rebuilt;
@@ -98,6 +99,7 @@ final class VipTakeover {
                                 resumed.add(s);
                             } catch (IOException | RuntimeException e) {
                                 lines.add(line(o.checkpoint(), "reset", "rebuild failed: " + e.getMessage()));
+                                resetByProbe.add(s);
                                 forget(o.checkpoint());
                             }
                         }
@@ -121,13 +123,21 @@ final class VipTakeover {
                             new ResumePlan.Reset("resume failed: " + t.getMessage())).join();
                     lines.add(switch (plan) {
                         case ResumePlan.Continue c -> line(s.checkpoint(), "resumed", "at byte " + s.sendPosition());
-                        case ResumePlan.Reset r -> line(s.checkpoint(), "reset", r.why());
+                        case ResumePlan.Reset r -> {
+                            resetByProbe.add(s); // the socket's own RST met the guard
+                            yield line(s.checkpoint(), "reset", r.why());
+                        }
                     });
                 }
                 steps.mark("resume");
                 // Every rebuilt socket exists now: the kernel may reset what is left, and so may we.
                 guard.releaseAddress(vip);
                 guarded = false;
+                // A connection the proxy reset sent nothing since the probe: the client's acknowledgment is our
+                // sequence, so a RST there is in its window.
+                for (ProbeOutcome.Synchronized r : resetByProbe) {
+                    probe.reset(r.checkpoint(), r.reply());
+                }
                 for (ProbeOutcome.Unrecorded u : toReset) {
                     probe.reset(u.checkpoint(), u.reply());
                     lines.add(line(u.checkpoint(), "reset", u.unrecordedBytes() + " bytes from the client were never recorded"));

@@ -75,12 +75,14 @@ public final class Drill {
                 "--size", o.size(), "--clients", Integer.toString(o.clients()), "--timeout", Long.toString(o.timeout().toSeconds()),
                 "--out", resultFile.toString()));
         AtomicInteger begun = new AtomicInteger();
-        Thread progress = Thread.ofPlatform().name("drill-progress").start(() -> echoProgress(client, begun));
+        AtomicInteger finished = new AtomicInteger();
+        Thread progress = Thread.ofPlatform().name("drill-progress").start(() -> echoProgress(client, begun, finished));
         Thread.sleep(o.at());
         // A mid-transfer crash: not before every download has its response under way (a cold lab can take longer
-        // than --at to send the first bytes, and a request whose response had not begun is not a transfer).
+        // than --at to send the first bytes, and a request whose response had not begun is not a transfer), unless
+        // downloads are ending already.
         long deadline = System.nanoTime() + o.timeout().toNanos();
-        while (begun.get() < o.clients() && client.isAlive() && System.nanoTime() < deadline) {
+        while (begun.get() < o.clients() && finished.get() == 0 && client.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         if (begun.get() < o.clients()) {
@@ -103,13 +105,14 @@ public final class Drill {
         return result;
     }
 
-    private void echoProgress(Process client, AtomicInteger begun) {
+    private void echoProgress(Process client, AtomicInteger begun, AtomicInteger finished) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
             long lastPrint = 0;
             for (String line; (line = r.readLine()) != null; ) {
                 String[] p = line.split(" ");
                 if (p.length == 7 && p[0].equals("progress")) {
                     begun.set(Integer.parseInt(p[6]));
+                    finished.set(Integer.parseInt(p[3]));
                 }
                 if (p.length == 7 && p[0].equals("progress") && System.currentTimeMillis() - lastPrint >= 1000) {
                     lastPrint = System.currentTimeMillis();
@@ -173,7 +176,7 @@ public final class Drill {
         say("");
         say("downloads: %d, complete and byte-exact: %d, lost or wrong: %d; on the crashed node's VIPs: %d",
                 r.client().downloads().size(), ok, r.client().downloads().size() - ok, affected.size());
-        OptionalLong firstResumed = affected.stream().filter(d -> d.stallAt() > 0)
+        OptionalLong firstResumed = affected.stream().filter(d -> d.stallAt() > 0 && d.stallAt() + d.maxStall() > t0)
                 .mapToLong(d -> d.stallAt() + d.maxStall() - t0).min();
         OptionalLong detected = r.takeovers().stream().mapToLong(t -> t.detected() - t0).min();
         if (stalls.length > 0) {

@@ -140,7 +140,7 @@ class TakeoverLabTest {
         Path out = dir.resolve("mid-body.json");
         Process client = lab.startInClient(List.of("lab", "client", "--vips", String.join(",", lab.layout().vips()),
                 "--size", "48m", "--clients", "12", "--timeout", "20", "--out", out.toString()));
-        Thread.sleep(1500);
+        awaitAllBegun(client, 12); // mid-body: every response under way
         long since = System.currentTimeMillis();
         String victim = crashOwnerOf("198.18.0.103");
         String takeover = awaitTakeover("198.18.0.103", since);
@@ -151,6 +151,19 @@ class TakeoverLabTest {
         assertThat(report.downloads()).hasSize(12).allSatisfy(d -> assertThat(d.outcome()).as(d.toString()).isEqualTo("ok"));
         assertThat(takeover).contains("\"outcome\":\"resumed\"");
         assertThat(lab.status().nodes()).allMatch(LabStatus.NodeStatus::healthy);
+    }
+
+    /** Reads the drill client's progress lines until {@code n} downloads have their response under way. */
+    private static void awaitAllBegun(Process client, int n) throws IOException {
+        BufferedReader progress = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+        for (String line; (line = progress.readLine()) != null; ) {
+            String[] p = line.split(" ");
+            if (p.length == 7 && p[0].equals("progress") && Integer.parseInt(p[6]) >= n) {
+                Thread.ofVirtual().start(() -> progress.lines().forEach(l -> { })); // keep the pipe drained
+                return;
+            }
+        }
+        throw new AssertionError("the drill client ended before its " + n + " downloads began");
     }
 
     @Test
