@@ -32,11 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
  * moment and revives it afterwards, so later scenarios also cover a second crash after a takeover
  * and a revived node rejoining. Root only.
  *
- * <p>Tagged {@code takeover-lab} and left out of the default run ({@code bin/test
- * -Dtest.excludedGroups=} includes it): under drill traffic the two survivors of a crash still lose
- * each other a few seconds after the takeover starts, so these scenarios do not pass yet.
+ * <p>The 200-download scenario is tagged {@code takeover-lab} and left out of the default run ({@code bin/test
+ * -Dtest.excludedGroups=} includes it): on a 2-core machine 200 concurrent downloads take seconds to get their first
+ * byte, so a crash finds requests the dead node had received but not begun to answer. Those are unrecorded (a
+ * checkpoint is taken when a response starts) and are reset, as specified; surviving them needs a checkpoint per
+ * received request, which is not built yet.
  */
-@Tag("takeover-lab")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TakeoverLabTest {
     @TempDir
@@ -207,6 +208,7 @@ class TakeoverLabTest {
 
     @Test
     @Order(5)
+    @Tag("takeover-lab")
     void twoHundredConcurrentDownloadsOverThreeVipsAllCompleteWithANodeCrashed() throws Exception {
         String victim = lab.status().nodes().stream().filter(n -> n.vips().contains("198.18.0.104")).findFirst().orElseThrow().name();
         Drill.Result r = new Drill(lab, new PrintWriter(new StringWriter())).run(new Drill.Options("6m", 200, victim,
