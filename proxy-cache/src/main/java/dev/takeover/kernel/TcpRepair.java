@@ -142,7 +142,8 @@ public final class TcpRepair {
      * <p>Preconditions the caller ensures: the local address is on an interface of this node (or
      * {@link RebuildSpec#freebind()}); no other socket here has the same four-tuple; the RST guard covers the
      * connection until the socket exists. A listener on the same port does not conflict (repair mode forces address
-     * reuse). Leaving repair mode resets address reuse, which a connected socket does not need.
+     * reuse). Leaving repair mode resets address reuse; it is set again ({@code SO_REUSEADDR}) so that the socket,
+     * should it outlive its process, never keeps a new listener from binding the port.
      *
      * <p>The returned descriptor belongs to the caller. Hand it to netty with
      * {@code new io.netty.channel.epoll.EpollSocketChannel(fd)}, register that on an event loop and write from the
@@ -181,6 +182,10 @@ public final class TcpRepair {
             // Without the client's window the socket believes the window closed and waits for a probe timer.
             Libc.setsockopt(fd, Libc.Option.TCP_REPAIR_WINDOW, repairWindow(arena, spec));
             Libc.setInt(fd, Libc.Option.TCP_REPAIR, REPAIR_OFF);
+            // Leaving repair mode cleared address reuse. Without it this socket, once orphaned (its process died
+            // while its peer was unreachable, so it lingers in FIN_WAIT), keeps a restarted node from binding its
+            // listener on the port: the lab's revive of a node that had taken connections over failed so.
+            Libc.setInt(fd, Libc.Option.SO_REUSEADDR, 1);
             return fd;
         } catch (KernelException | RuntimeException e) {
             Libc.closeAfterFailure(fd, e);

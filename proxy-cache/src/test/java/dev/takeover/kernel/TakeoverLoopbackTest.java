@@ -72,6 +72,8 @@ class TakeoverLoopbackTest {
             RebuildSpec spec = RebuildSpec.afterReply(connection, checkpoint.options(), reply,
                     checkpoint.timestampAt(System.currentTimeMillis(), 100));
             int fd = TcpRepair.rebuild(spec);
+            assertThat(Libc.getInt(fd, Libc.Option.SO_REUSEADDR)).as("address reuse, so an orphan never blocks a listener")
+                    .isNotZero();
             long offset = Seq.distance(atAccept.sendSeqBefore(0), spec.sendSeq());
             assertThat(offset).isEqualTo(first);
 

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TakeoverLabTest {
-    @TempDir
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // the lab logs stay when a scenario fails
     static Path dir;
     static Lab lab;
     private final List<String> crashed = new ArrayList<>();
