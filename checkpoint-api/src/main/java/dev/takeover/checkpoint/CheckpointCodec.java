@@ -25,7 +25,9 @@ import java.util.zip.CRC32C;
 public final class CheckpointCodec {
 
     /** The format version this class writes. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+    /** The oldest format version this class reads. Version 1 is version 2 without the {@code requested} state. */
+    public static final int OLDEST_READABLE_VERSION = 1;
 
     static final int TCP_WINDOW_SCALING = 1;
     static final int TCP_SACK = 1 << 1;
@@ -33,6 +35,7 @@ public final class CheckpointCodec {
 
     static final int HTTP_IDLE = 0;
     static final int HTTP_RESPONDING = 1;
+    static final int HTTP_REQUESTED = 2;
 
     static final int RESP_HTTP_1_1 = 1;
     static final int RESP_CHUNKED = 1 << 1;
@@ -52,8 +55,11 @@ public final class CheckpointCodec {
      *                                  string)
      */
     public static byte[] encode(ConnectionCheckpoint checkpoint) {
-        Writer w = new Writer(160 + (checkpoint.http() instanceof HttpLayer.Responding r
-                ? r.headerBlockLength() + r.target().length() : 0));
+        Writer w = new Writer(160 + switch (checkpoint.http()) {
+            case HttpLayer.Responding r -> r.headerBlockLength() + r.target().length();
+            case HttpLayer.Requested q -> q.requestHeadUnsafe().length;
+            case HttpLayer.Idle idle -> 0;
+        });
         w.u8(FORMAT_VERSION);
         w.varint(checkpoint.version());
         w.varint(checkpoint.checkpointTimeMillis());
@@ -84,6 +90,15 @@ public final class CheckpointCodec {
                 w.varint(idle.receivedBytes());
                 w.varint(idle.sentBytes());
                 w.varint(idle.requestsServed());
+            }
+            case HttpLayer.Requested q -> {
+                w.u8(HTTP_REQUESTED);
+                w.varint(q.requestEndReceivePos());
+                w.varint(q.responseStartSendPos());
+                w.varint(q.requestsServed());
+                byte[] head = q.requestHeadUnsafe();
+                w.varint(head.length);
+                w.bytes(head);
             }
             case HttpLayer.Responding r -> {
                 w.u8(HTTP_RESPONDING);
@@ -128,9 +143,9 @@ public final class CheckpointCodec {
             throw new CheckpointFormatException("empty input: not a checkpoint");
         }
         int format = bytes[0] & 0xff;
-        if (format != FORMAT_VERSION) {
+        if (format < OLDEST_READABLE_VERSION || format > FORMAT_VERSION) {
             throw new CheckpointFormatException("unknown checkpoint format version " + format
-                    + " (this version reads " + FORMAT_VERSION + ")");
+                    + " (this version reads " + OLDEST_READABLE_VERSION + " to " + FORMAT_VERSION + ")");
         }
         if (bytes.length < 1 + CRC_BYTES) {
             throw new CheckpointFormatException("truncated checkpoint: " + bytes.length + " bytes");
@@ -146,7 +161,7 @@ public final class CheckpointCodec {
         }
         Reader r = new Reader(bytes, 1, bodyEnd);
         try {
-            ConnectionCheckpoint c = decodeV1(r);
+            ConnectionCheckpoint c = decodeBody(r, format);
             if (r.pos != bodyEnd) {
                 throw new CheckpointFormatException((bodyEnd - r.pos) + " unexpected bytes after the checkpoint");
             }
@@ -157,7 +172,8 @@ public final class CheckpointCodec {
         }
     }
 
-    private static ConnectionCheckpoint decodeV1(Reader r) {
+    /** Versions 1 and 2 share the layout; version 1 lacks the requested state. */
+    private static ConnectionCheckpoint decodeBody(Reader r, int format) {
         long version = r.varint("version");
         long time = r.varint("checkpointTimeMillis");
         String owner = r.string("ownerNode");
@@ -186,6 +202,16 @@ public final class CheckpointCodec {
             case HTTP_IDLE -> new HttpLayer.Idle(r.varint("receivedBytes"), r.varint("sentBytes"),
                     toInt(r.varint("requestsServed"), "requestsServed"));
             case HTTP_RESPONDING -> decodeResponding(r);
+            case HTTP_REQUESTED -> {
+                if (format < 2) {
+                    throw new CheckpointFormatException("unknown http state " + kind + " in format version " + format);
+                }
+                long requestEnd = r.varint("requestEndReceivePos");
+                long responseStart = r.varint("responseStartSendPos");
+                int served = toInt(r.varint("requestsServed"), "requestsServed");
+                int headLength = toInt(r.varint("requestHead length"), "requestHead length");
+                yield new HttpLayer.Requested(requestEnd, responseStart, served, r.bytes(headLength, "requestHead"));
+            }
             default -> throw new CheckpointFormatException("unknown http state " + kind);
         };
         return new ConnectionCheckpoint(owner, version, time, ip, tcp, http);

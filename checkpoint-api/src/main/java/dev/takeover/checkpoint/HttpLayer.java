@@ -5,11 +5,11 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * The HTTP layer of a checkpoint: either {@link Idle} between requests, or {@link Responding} while a response is
- * being written. All positions are 64-bit byte counts since the connection started (never sequence numbers; see
+ * The HTTP layer of a checkpoint: {@link Idle} between requests, {@link Requested} while a received request waits for
+ * its response to begin, or {@link Responding} while a response is being written. All positions are 64-bit byte counts since the connection started (never sequence numbers; see
  * {@link TcpLayer} for the conversion), so they stay unambiguous past 4 GiB.
  */
-public sealed interface HttpLayer extends LayerState permits HttpLayer.Idle, HttpLayer.Responding {
+public sealed interface HttpLayer extends LayerState permits HttpLayer.Idle, HttpLayer.Requested, HttpLayer.Responding {
 
     /** Marks an absent or unknown {@code long} field. */
     long ABSENT = -1;
@@ -32,6 +32,74 @@ public sealed interface HttpLayer extends LayerState permits HttpLayer.Idle, Htt
                 throw new IllegalArgumentException("Idle values must be >= 0: received " + receivedBytes
                         + ", sent " + sentBytes + ", requests " + requestsServed);
             }
+        }
+    }
+
+    /**
+     * A request received whose response has not begun. Written when a request arrives that cannot be answered at once
+     * (a cache miss waits for the origin), so that a survivor answers it from the start instead of resetting it: the
+     * client's request is recorded, and no byte of its response has been sent. Only requests without a body qualify,
+     * so {@code requestHead} is the whole request.
+     *
+     * @param requestEndReceivePos bytes received through the end of this request
+     * @param responseStartSendPos bytes sent before this request's response: every earlier response is complete
+     * @param requestsServed       responses completed on this connection before this request
+     * @param requestHead          the request line and header fields through the empty line, as this node parsed
+     *                             them (regenerated: not necessarily the client's exact bytes, so a survivor replays
+     *                             it into its own parser, never onto the wire); not empty; the record keeps a copy
+     */
+    record Requested(long requestEndReceivePos, long responseStartSendPos, int requestsServed, byte[] requestHead)
+            implements HttpLayer {
+
+        /**
+         * @throws NullPointerException     if {@code requestHead} is null
+         * @throws IllegalArgumentException if a value is negative or {@code requestHead} is empty
+         */
+        public Requested {
+            Objects.requireNonNull(requestHead, "requestHead");
+            if (requestEndReceivePos < 0 || responseStartSendPos < 0 || requestsServed < 0) {
+                throw new IllegalArgumentException("Requested values must be >= 0: requestEnd " + requestEndReceivePos
+                        + ", responseStart " + responseStartSendPos + ", requests " + requestsServed);
+            }
+            if (requestHead.length == 0) {
+                throw new IllegalArgumentException("requestHead must not be empty");
+            }
+            requestHead = requestHead.clone();
+        }
+
+        /** A copy of the request head (the record never exposes its own array). */
+        @Override
+        public byte[] requestHead() {
+            return requestHead.clone();
+        }
+
+        /** Raw access for the codec, avoiding a copy. */
+        byte[] requestHeadUnsafe() {
+            return requestHead;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Requested r && requestEndReceivePos == r.requestEndReceivePos
+                    && responseStartSendPos == r.responseStartSendPos && requestsServed == r.requestsServed
+                    && Arrays.equals(requestHead, r.requestHead);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Objects.hash(requestEndReceivePos, responseStartSendPos, requestsServed)
+                    + Arrays.hashCode(requestHead);
+        }
+
+        @Override
+        public String toString() {
+            int line = 0;
+            while (line < requestHead.length && requestHead[line] != '\r') {
+                line++;
+            }
+            return "Requested[requestEndReceivePos=" + requestEndReceivePos + ", responseStartSendPos="
+                    + responseStartSendPos + ", requestsServed=" + requestsServed + ", requestHead=" + requestHead.length
+                    + " bytes \"" + new String(requestHead, 0, line, java.nio.charset.StandardCharsets.ISO_8859_1) + "\"]";
         }
     }
 

@@ -3,10 +3,12 @@ package dev.takeover.checkpoint;
 import java.util.Objects;
 
 /**
- * The HTTP layer's appender: owns the connection's HTTP position (bytes sent, requests answered, the response in
- * progress) and contributes it as {@link HttpLayer.Idle} or {@link HttpLayer.Responding}.
+ * The HTTP layer's appender: owns the connection's HTTP position (bytes sent, requests answered, the request waiting
+ * for its response, the response in progress) and contributes it as {@link HttpLayer.Idle},
+ * {@link HttpLayer.Requested} or {@link HttpLayer.Responding}.
  *
- * <p>Call order per response: {@link #responding} before its first byte is written, {@link #sent} for every write,
+ * <p>Call order per response: optionally {@link #requested} when its request arrives and cannot be answered at once,
+ * {@link #responding} before its first byte is written, {@link #sent} for every write,
  * {@link #confirmBody()} whenever {@link #confirmDue()} says so (bodies over 4 GiB), {@link #responseComplete()} after
  * its last byte. The idle state's receive position is the end of the last request answered, not every byte
  * received: bytes of a request not yet answered must not be acknowledged by a survivor, which could not answer them.
@@ -24,6 +26,7 @@ public final class HttpProgress implements LayerAppender {
     private long sent;
     private long receiveEnd;
     private int served;
+    private HttpLayer.Requested requested;
     private HttpLayer.Responding responding;
 
     /** Progress of a new connection: nothing received, nothing sent. */
@@ -43,6 +46,13 @@ public final class HttpProgress implements LayerAppender {
                 requireAtLeast(sentBytes, idle.sentBytes());
                 receiveEnd = idle.receivedBytes();
                 served = idle.requestsServed();
+            }
+            case HttpLayer.Requested q -> {
+                requireAtLeast(sentBytes, q.responseStartSendPos());
+                requested = q; // still unanswered: recorded as such under the new owner until its response begins
+                // The survivor replays the request into its parser, which then reports this end again.
+                receiveEnd = Math.max(0, q.requestEndReceivePos() - q.requestHeadUnsafe().length);
+                served = q.requestsServed();
             }
             case HttpLayer.Responding r -> {
                 requireAtLeast(sentBytes, r.responseStartSendPos());
@@ -68,6 +78,33 @@ public final class HttpProgress implements LayerAppender {
     }
 
     /**
+     * Records a request whose response cannot begin at once. It replaces an earlier recorded request (a replayed one).
+     *
+     * @throws IllegalStateException    if a response is in progress
+     * @throws IllegalArgumentException if the positions do not match this connection's
+     */
+    public void requested(HttpLayer.Requested request) {
+        Objects.requireNonNull(request, "request");
+        if (responding != null) {
+            throw new IllegalStateException("a response is in progress: " + responding.target());
+        }
+        if (request.responseStartSendPos() != sent) {
+            throw new IllegalArgumentException("response would start at " + request.responseStartSendPos()
+                    + " but " + sent + " bytes were sent");
+        }
+        if (request.requestEndReceivePos() < receiveEnd) {
+            throw new IllegalArgumentException("request ends at " + request.requestEndReceivePos()
+                    + ", before the previous request's end " + receiveEnd);
+        }
+        requested = request;
+    }
+
+    /** Responses completed on this connection. */
+    public int requestsServed() {
+        return served;
+    }
+
+    /**
      * Starts a response. Its {@code responseStartSendPos} must be the current send position.
      *
      * @throws IllegalStateException    if a response is already in progress
@@ -87,6 +124,7 @@ public final class HttpProgress implements LayerAppender {
                     + ", before the previous request's end " + receiveEnd);
         }
         responding = response;
+        requested = null;
     }
 
     /** Whether the body sent since the last confirmation reached {@link #CONFIRM_INTERVAL}. */
@@ -131,7 +169,10 @@ public final class HttpProgress implements LayerAppender {
 
     /** The HTTP layer as of now. */
     public HttpLayer state() {
-        return responding != null ? responding : new HttpLayer.Idle(receiveEnd, sent, served);
+        if (responding != null) {
+            return responding;
+        }
+        return requested != null ? requested : new HttpLayer.Idle(receiveEnd, sent, served);
     }
 
     @Override

@@ -63,6 +63,10 @@ class CheckpointCodecTest {
                         cp(id, CheckpointFixtures.tcp(), respond(-1, -1, 6L << 30, false, (5L << 30) + 17))),
                 Arguments.of("responding, range at the top of the long range",
                         cp(id, CheckpointFixtures.tcp(), respond(Long.MAX_VALUE - 1, Long.MAX_VALUE, 2, false, 2))),
+                Arguments.of("requested, first request", cp(id, CheckpointFixtures.tcp(), new HttpLayer.Requested(
+                        78, 0, 0, "GET /a HTTP/1.1\r\nhost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)))),
+                Arguments.of("requested, after many responses, 16 KiB head", cp(id, NO_OPTIONS,
+                        new HttpLayer.Requested(5L << 32, 7L << 32, Integer.MAX_VALUE, bytes(16384)))),
                 Arguments.of("responding, non-ASCII target, 64 KiB header block", cp(id, CheckpointFixtures.tcp(),
                         new HttpLayer.Responding(1, 2, bytes(65536), "GET", "/caf\u00e9/\u65e5\u672c",
                                 HttpVersion.HTTP_1_1, "\"\"", 0, -1, -1, 0, false, true, 0))));
@@ -159,12 +163,36 @@ class CheckpointCodecTest {
         assertThat(CheckpointCodec.decode(fixture)).isEqualTo(fixtureV1());
     }
 
+    /** The checkpoint stored in {@code fixtures/checkpoint-v2.bin}: the state version 2 added. Never change it. */
+    static ConnectionCheckpoint fixtureV2() {
+        return new ConnectionCheckpoint("node-c", 3, 1_795_400_000_456L,
+                new IpLayer(ConnectionId.ipv4("198.18.0.103"), 80, ConnectionId.ipv4("198.18.0.3"), 40000),
+                new TcpLayer(0x1000_0000, 0x2000_0000, 1460, true, 7, 7, true, true, 123_456, 1_795_399_999_000L, -1),
+                new HttpLayer.Requested(5_174, 4_294_968_000L, 2,
+                        "GET /synthetic/48m/x HTTP/1.1\r\nhost: 198.18.0.103\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+    }
+
     @Test
-    void formatVersion1EncodingIsStable() throws IOException {
-        // While FORMAT_VERSION is 1, the encoder must reproduce the fixture byte for byte; a layout change needs a
+    void formatVersion2EncodingIsStable() throws IOException {
+        // While FORMAT_VERSION is 2, the encoder must reproduce the fixture byte for byte; a layout change needs a
         // new format version (and this test then compares against the new version's fixture).
-        assertThat(CheckpointCodec.FORMAT_VERSION).isEqualTo(1);
-        assertThat(CheckpointCodec.encode(fixtureV1())).isEqualTo(resource("/fixtures/checkpoint-v1.bin"));
+        assertThat(CheckpointCodec.FORMAT_VERSION).isEqualTo(2);
+        assertThat(CheckpointCodec.encode(fixtureV2())).isEqualTo(resource("/fixtures/checkpoint-v2.bin"));
+        assertThat(CheckpointCodec.decode(resource("/fixtures/checkpoint-v2.bin"))).isEqualTo(fixtureV2());
+    }
+
+    @Test
+    void version2AddsOnlyTheRequestedState() throws IOException {
+        byte[] v1 = resource("/fixtures/checkpoint-v1.bin");
+        byte[] v2 = CheckpointCodec.encode(fixtureV1());
+        assertThat(v2[0]).isEqualTo((byte) 2);
+        assertThat(Arrays.copyOfRange(v2, 1, v2.length - 4)).as("same layout after the version byte")
+                .isEqualTo(Arrays.copyOfRange(v1, 1, v1.length - 4));
+
+        byte[] requestedAsV1 = CheckpointCodec.encode(fixtureV2());
+        requestedAsV1[0] = 1;
+        assertThatThrownBy(() -> CheckpointCodec.decode(withCrc(Arrays.copyOf(requestedAsV1, requestedAsV1.length - 4))))
+                .isInstanceOf(CheckpointFormatException.class).hasMessageContaining("http state 2 in format version 1");
     }
 
     // ---- bad input ----
@@ -186,7 +214,7 @@ class CheckpointCodecTest {
     }
 
     static Stream<Integer> unknownVersions() {
-        return Stream.of(0, 2, 127, 255);
+        return Stream.of(0, 3, 127, 255);
     }
 
     @Test

@@ -104,6 +104,15 @@ public final class ScenarioClient {
     }
 
     private static void ready(BufferedReader control) throws IOException {
+        // The lab replicates checkpoints write-behind: a crash within the replication delay loses the newest one, by
+        // design (REPLICATION.md), and right after a node rejoined that delay grows to a second or so while the
+        // cluster rebalances. The scenarios test the takeover, not that window: let replication catch up first.
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
         System.out.println("READY");
         System.out.flush();
         if (!"GO".equals(control.readLine())) {
