@@ -149,7 +149,14 @@ public final class ProxyServer implements AutoCloseable {
                 }
                 case ResumePlan.Continue go -> {
                     initPipeline(ch, point.sendPosition(), point.receivePosition(),
-                            new ClientConnection.Resumed(point.checkpoint(), point.sendPosition(), go.rest(), go.close()));
+                            new ClientConnection.Resumed(point.checkpoint(), point.sendPosition(), go.rest(), go.close(), null));
+                    register.accept(ch);
+                }
+                case ResumePlan.Replay replay -> {
+                    // The parser counts the replayed head again: it starts that many bytes early.
+                    byte[] head = replay.requestHead();
+                    initPipeline(ch, point.sendPosition(), point.receivePosition() - head.length,
+                            new ClientConnection.Resumed(point.checkpoint(), point.sendPosition(), null, false, head));
                     register.accept(ch);
                 }
             }

@@ -50,6 +50,7 @@ class ProxyResumeTest {
     private ProxyServer b;
     private final List<ConnectionCheckpoint> stored = new CopyOnWriteArrayList<>();
     private volatile String etag = "\"v1\"";
+    private final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
 
     @BeforeEach
     void start() throws Exception {
@@ -71,6 +72,18 @@ class ProxyResumeTest {
                 ex.sendResponseHeaders(200, BODY.length);
                 ex.getResponseBody().write(BODY);
             }
+        });
+        origin.on("/held", ex -> {
+            // Answers only once the test lets it: until then A has a request it cannot begin to answer.
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.getResponseHeaders().add("ETag", "\"h1\"");
+            ex.getResponseHeaders().add("Cache-Control", "max-age=60");
+            ex.sendResponseHeaders(200, BODY.length);
+            ex.getResponseBody().write(BODY);
         });
         origin.on("/chunked", ScriptedOrigin.slow(BODY, 3, 1, true, "Cache-Control", "max-age=60", "ETag", "\"c1\""));
         store = new LocalCheckpointStore();
@@ -126,10 +139,14 @@ class ProxyResumeTest {
 
     /** B resumes the connection with the client at {@code offset} into the response; returns what B sends. */
     private byte[] resumeOnB(Served served, long offset) throws Exception {
+        return resumeOn(new ResumePoint(served.checkpoint(), served.responding().responseStartSendPos() + offset,
+                served.responding().requestEndReceivePos()));
+    }
+
+    /** B resumes the connection at {@code point}; returns what B sends, or {@code RESET: why}. */
+    private byte[] resumeOn(ResumePoint point) throws Exception {
         EmbeddedChannel ch = new EmbeddedChannel(false, false);
         CompletableFuture<Channel> ready = new CompletableFuture<>();
-        ResumePoint point = new ResumePoint(served.checkpoint(), served.responding().responseStartSendPos() + offset,
-                served.responding().requestEndReceivePos());
         ResumePlan plan = b.resume(ch, point, ready::complete).get(10, TimeUnit.SECONDS);
         ready.get(10, TimeUnit.SECONDS);
         ch.register();
@@ -191,6 +208,56 @@ class ProxyResumeTest {
         long k = offset(s, n);
         assertTail(resumeOnB(s, k), s.wire(), k);
         assertThat(origin.count("/obj")).as("served from B's cache").isEqualTo(before);
+    }
+
+    /** A sends {@code target} to A whose origin holds the answer; returns the request's checkpoint, once stored. */
+    private ConnectionCheckpoint requestedOnA(Socket s, String target) throws Exception {
+        s.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        for (int i = 0; i < 500; i++) {
+            var cp = stored.stream().filter(c -> c.http() instanceof HttpLayer.Requested).findFirst();
+            if (cp.isPresent()) {
+                return cp.get();
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no checkpoint of the waiting request " + target);
+    }
+
+    @Test
+    void aRequestWhoseResponseHadNotBegunIsAnsweredFromTheStartByTheSurvivor() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", a.address().getPort())) {
+            ConnectionCheckpoint c = requestedOnA(s, "/held");
+            var q = (HttpLayer.Requested) c.http();
+            assertThat(q.responseStartSendPos()).isZero();
+            assertThat(new String(q.requestHead(), StandardCharsets.ISO_8859_1)).startsWith("GET /held HTTP/1.1\r\n");
+            release.countDown();
+
+            ResumePoint point = new ResumePoint(c, q.responseStartSendPos(), q.requestEndReceivePos());
+            byte[] fromB = resumeOn(point);
+
+            String text = new String(fromB, StandardCharsets.ISO_8859_1);
+            assertThat(text).startsWith("HTTP/1.1 200 ");
+            int bodyAt = text.indexOf("\r\n\r\n") + 4;
+            assertThat(java.util.Arrays.copyOfRange(fromB, bodyAt, fromB.length)).isEqualTo(BODY);
+            assertThat(stored).as("B recorded the replayed request at the same receive position")
+                    .anyMatch(k -> k.ownerNode().equals("b") && k.http() instanceof HttpLayer.Responding r
+                            && r.requestEndReceivePos() == q.requestEndReceivePos() && r.target().equals("/held"));
+        }
+    }
+
+    @Test
+    void aRecordedRequestWhoseClientHasUnrecordedResponseBytesIsReset() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", a.address().getPort())) {
+            ConnectionCheckpoint c = requestedOnA(s, "/held");
+            var q = (HttpLayer.Requested) c.http();
+            release.countDown();
+
+            byte[] fromB = resumeOn(new ResumePoint(c, q.responseStartSendPos() + 10, q.requestEndReceivePos()));
+
+            assertThat(new String(fromB, StandardCharsets.UTF_8))
+                    .isEqualTo("RESET: the client has 10 bytes of a response that was never recorded");
+        }
     }
 
     @Test

@@ -123,6 +123,8 @@ final class VipTakeover {
                             new ResumePlan.Reset("resume failed: " + t.getMessage())).join();
                     lines.add(switch (plan) {
                         case ResumePlan.Continue c -> line(s.checkpoint(), "resumed", "at byte " + s.sendPosition());
+                        case ResumePlan.Replay q -> line(s.checkpoint(), "resumed",
+                                "request answered from the start at byte " + s.sendPosition());
                         case ResumePlan.Reset r -> {
                             resetByProbe.add(s); // the socket's own RST met the guard
                             yield line(s.checkpoint(), "reset", r.why());

@@ -124,6 +124,7 @@ public final class OldSequenceProbe implements AutoCloseable {
     static long receivePosition(HttpLayer http) {
         return switch (http) {
             case HttpLayer.Idle idle -> idle.receivedBytes();
+            case HttpLayer.Requested q -> q.requestEndReceivePos();
             case HttpLayer.Responding r -> r.requestEndReceivePos();
         };
     }
@@ -132,6 +133,7 @@ public final class OldSequenceProbe implements AutoCloseable {
     static long sendPosition(HttpLayer http) {
         return switch (http) {
             case HttpLayer.Idle idle -> idle.sentBytes();
+            case HttpLayer.Requested q -> q.responseStartSendPos();
             case HttpLayer.Responding r -> r.bodyBytesConfirmed() >= 0 ? r.bodyStartSendPos() + r.bodyBytesConfirmed()
                     : r.responseStartSendPos();
         };

@@ -117,6 +117,22 @@ public final class ConnectionCheckpoints {
         return write().copy();
     }
 
+    /**
+     * A request ending at receive position {@code requestEnd} waits for its response, which will start at send
+     * position {@code sent}: record it (without waiting for the store), so a survivor can answer it.
+     *
+     * @param requestHead the request line and header fields, for a survivor to replay
+     */
+    public void requested(long requestEnd, long sent, byte[] requestHead) {
+        try {
+            syncSent(sent);
+            http.requested(new HttpLayer.Requested(requestEnd, sent, http.requestsServed(), requestHead));
+            write();
+        } catch (RuntimeException e) {
+            log.warn("request checkpoint of {} failed: {}", id, e.toString());
+        }
+    }
+
     /** Bytes went out: checkpoint progress if it is due. Never throws: serving beats checkpointing. */
     public void progress(long sent) {
         try {

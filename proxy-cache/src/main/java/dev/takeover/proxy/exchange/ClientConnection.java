@@ -6,6 +6,7 @@ import dev.takeover.proxy.checkpoint.Checkpointing;
 import dev.takeover.proxy.checkpoint.ConnectionCheckpoints;
 import dev.takeover.proxy.http.ConnectionTimeouts;
 import dev.takeover.proxy.http.CountingRequestDecoder;
+import dev.takeover.proxy.http.RequestHead;
 import dev.takeover.proxy.http.SentBytesCounter;
 import dev.takeover.proxy.upstream.RequestBodyPipe;
 import io.netty.buffer.Unpooled;
@@ -70,7 +71,15 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private final Resumed resumed;
 
     /** A taken-over connection's start: its checkpoint, the client's positions, and the rest to send. */
-    public record Resumed(dev.takeover.checkpoint.ConnectionCheckpoint checkpoint, long sendPosition, Reply rest, boolean close) {}
+    /**
+     * How a connection taken over from another node goes on.
+     *
+     * @param rest   the remainder of the response in flight, written first, or null
+     * @param close  whether the connection closes after {@code rest} (or at once)
+     * @param replay a recorded request head to answer from the start, or null
+     */
+    public record Resumed(dev.takeover.checkpoint.ConnectionCheckpoint checkpoint, long sendPosition, Reply rest,
+                          boolean close, byte[] replay) {}
     private ReplyWriter writer;
     private RequestBodyPipe bodyTarget;
     /** Set once a reply that closes the connection is queued: later input is ignored. */
@@ -112,6 +121,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private void resume(Resumed r) {
         if (checkpointing != null) {
             checkpoints = ConnectionCheckpoints.resumed(checkpointing, ctx.channel(), clock, r.checkpoint(), r.sendPosition());
+        }
+        if (r.replay() != null) {
+            // Through the whole pipeline, so the parser counts it; before the channel reads the socket, so it comes
+            // first (anything the client sent after it would have made the takeover reset the connection).
+            ctx.pipeline().fireChannelRead(Unpooled.wrappedBuffer(r.replay()));
+            ctx.pipeline().fireChannelReadComplete();
+            return;
         }
         if (r.rest() == null) {
             if (r.close()) {
@@ -195,6 +211,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         bodyTarget = body;
         enqueue(ex);
         router.start(ex);
+        if (checkpoints != null && body == null && pending.size() == 1 && writer == null && !awaitingCheckpoint
+                && !ex.reply().isDone()) {
+            // Its response cannot begin at once (the origin is asked): record the request, so that a node taking
+            // the connection over answers it instead of resetting it.
+            checkpoints.requested(ex.requestEnd(), sentCounter.sent(), RequestHead.encode(request));
+        }
         if (pending.size() >= MAX_PIPELINED) {
             ctx.channel().config().setAutoRead(false);
         }

@@ -29,6 +29,9 @@ import java.util.concurrent.CompletableFuture;
  * the origin with {@code Range} and {@code If-Range}. If the origin's object changed ({@code If-Range}
  * fails and a 200 comes back), the connection is reset: two versions are never spliced.
  *
+ * <p>A request the dead node had received but not begun to answer ({@link HttpLayer.Requested}) is answered from
+ * the start ({@link ResumePlan.Replay}), provided the client has no byte of a response to it.
+ *
  * <p>Also reset: a client missing bytes of an earlier response (they cannot be regenerated), or one
  * that acknowledged more than was sent.
  */
@@ -52,6 +55,13 @@ public final class HttpResume {
                     : new ResumePlan.Reset(point.sendPosition() < idle.sentBytes()
                     ? "the client is missing " + (idle.sentBytes() - point.sendPosition()) + " bytes of an earlier response"
                     : "the client acknowledged more than was sent"));
+            case HttpLayer.Requested q -> CompletableFuture.completedFuture(
+                    point.sendPosition() == q.responseStartSendPos() ? new ResumePlan.Replay(q.requestHead())
+                            : new ResumePlan.Reset(point.sendPosition() < q.responseStartSendPos()
+                            ? "the client is missing " + (q.responseStartSendPos() - point.sendPosition())
+                            + " bytes of an earlier response"
+                            : "the client has " + (point.sendPosition() - q.responseStartSendPos())
+                            + " bytes of a response that was never recorded"));
             case HttpLayer.Responding r -> responding(point, r);
         };
     }

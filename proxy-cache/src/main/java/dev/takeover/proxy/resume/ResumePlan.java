@@ -13,6 +13,23 @@ public sealed interface ResumePlan {
      */
     record Continue(Reply rest, boolean close) implements ResumePlan {}
 
+    /**
+     * Answer from the start a request the dead node had received but not begun to answer: its head is replayed into
+     * this node's request parser, and the response is served as to any request.
+     *
+     * @param requestHead the recorded request line and header fields; the record keeps its own copy
+     */
+    record Replay(byte[] requestHead) implements ResumePlan {
+        public Replay {
+            requestHead = requestHead.clone();
+        }
+
+        @Override
+        public byte[] requestHead() {
+            return requestHead.clone();
+        }
+    }
+
     /** The connection cannot be resumed byte-exact: reset it. */
     record Reset(String why) implements ResumePlan {}
 }
