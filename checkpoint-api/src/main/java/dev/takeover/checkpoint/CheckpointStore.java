@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where nodes keep the checkpoints of their client connections, so that a survivor can take a dead node's
@@ -114,6 +115,22 @@ public interface CheckpointStore extends AutoCloseable {
      * @throws CheckpointStoreException if the claim could not be completed; it may have taken effect
      */
     ClaimResult claim(ConnectionId id, String claimant);
+
+    /**
+     * {@link #putIfNewer}, with a future that completes once the checkpoint is as safe as this store makes anything:
+     * for a store whose {@code putIfNewer} answers before the cluster has the checkpoint (a write-behind queue), once
+     * it is written to the cluster; for the others at once. A proxy waits on it before a response's first byte, so
+     * that a node taking the connection over knows that response.
+     *
+     * <p>The future completes with the result of the write that covered the checkpoint (a newer checkpoint of the
+     * same connection covers it too); it may never complete while the cluster cannot be written, so callers bound
+     * their wait.
+     *
+     * @throws CheckpointStoreException as {@link #putIfNewer}, for a store that writes at once
+     */
+    default CompletableFuture<PutResult> putDurably(ConnectionCheckpoint checkpoint) {
+        return CompletableFuture.completedFuture(putIfNewer(checkpoint));
+    }
 
     /**
      * Claims each connection of {@code ids} for {@code claimant}, with the outcome {@link #claim} would give it, in

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -123,6 +124,12 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
                 nodeName);
     }
 
+    /** Callers waiting for a queued checkpoint to reach the store underneath, by connection. */
+    private final Map<ConnectionId, List<Waiter>> waiters = new ConcurrentHashMap<>();
+
+    /** Waits for version {@code version} (or a newer one) of a connection to be written. */
+    private record Waiter(long version, CompletableFuture<PutResult> written) {}
+
     /** Starts the writer thread. */
     void start() {
         writer.start();
@@ -219,6 +226,38 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
         return afterFlushing(List.of(id), () -> delegate.claim(id, claimant));
     }
 
+    /** Queues as {@link #putIfNewer}; the future completes when the writer (or a flush) has written it. */
+    @Override
+    public CompletableFuture<PutResult> putDurably(ConnectionCheckpoint checkpoint) {
+        CompletableFuture<PutResult> done = new CompletableFuture<>();
+        waiters.compute(checkpoint.id(), (id, list) -> {
+            List<Waiter> l = list == null ? new ArrayList<>(1) : list;
+            l.add(new Waiter(checkpoint.version(), done));
+            return l;
+        });
+        PutResult queuedResult = putIfNewer(checkpoint);
+        if (!queuedResult.stored()) {
+            settle(checkpoint.id(), checkpoint.version(), queuedResult); // refused here: nothing will be written
+        }
+        return done;
+    }
+
+    /** Completes the waiters of {@code id} up to {@code version} with {@code result}. */
+    private void settle(ConnectionId id, long version, PutResult result) {
+        List<CompletableFuture<PutResult>> done = new ArrayList<>();
+        waiters.computeIfPresent(id, (key, list) -> {
+            list.removeIf(w -> {
+                if (w.version() <= version) {
+                    done.add(w.written());
+                    return true;
+                }
+                return false;
+            });
+            return list.isEmpty() ? null : list;
+        });
+        done.forEach(f -> f.complete(result));
+    }
+
     @Override
     public Map<ConnectionId, ClaimResult> claimAll(Collection<ConnectionId> ids, String claimant) {
         Objects.requireNonNull(claimant, "claimant");
@@ -294,6 +333,7 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
         PutResult r = delegate.putIfNewer(c);
         written.incrementAndGet();
         queued.remove(c.id(), c);
+        settle(c.id(), c.version(), r);
         if (!r.stored()) {
             LOG.debug("queued checkpoint {} v{} dropped: {}", c.id(), c.version(), r);
         }
@@ -312,6 +352,7 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
             for (int i = 0; i < still.size(); i++) {
                 ConnectionCheckpoint c = still.get(i);
                 queued.remove(c.id(), c);
+                settle(c.id(), c.version(), results.get(i));
                 if (!results.get(i).stored()) {
                     LOG.debug("queued checkpoint {} v{} dropped: {}", c.id(), c.version(), results.get(i));
                 }

@@ -77,6 +77,28 @@ class WriteBehindCheckpointStoreTest {
     }
 
     @Test
+    void aDurablePutCompletesOnlyOnceWrittenUnderneathAndANewerCheckpointCoversIt() throws Exception {
+        var first = store.putDurably(checkpoint(id(1), "n1", 1));
+        var second = store.putDurably(checkpoint(id(1), "n1", 2));
+        var other = store.putDurably(checkpoint(id(2), "n1", 1));
+        assertThat(first).as("queued, not written").isNotDone();
+
+        failing.set(true);
+        store.start();
+        Thread.sleep(300); // the writer fails and retries meanwhile
+        assertThat(first).as("a failed write leaves the wait on").isNotDone();
+        failing.set(false);
+
+        assertThat(first.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(PutResult.Stored.INSTANCE);
+        assertThat(second.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(PutResult.Stored.INSTANCE);
+        assertThat(other.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(PutResult.Stored.INSTANCE);
+        assertThat(local.get(id(1)).orElseThrow().version()).isEqualTo(2);
+
+        assertThat(store.putDurably(checkpoint(id(1), "n1", 2)).get(30, java.util.concurrent.TimeUnit.SECONDS))
+                .as("known stale here: answered at once").isEqualTo(new PutResult.Stale(id(1), 2));
+    }
+
+    @Test
     void checkpointsQueuedForOneConnectionCoalesce() throws Exception {
         for (int v = 1; v <= 50; v++) {
             assertThat(store.putIfNewer(checkpoint(id(1), "n1", v)).stored()).isTrue();

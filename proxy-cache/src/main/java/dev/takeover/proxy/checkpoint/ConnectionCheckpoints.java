@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,8 @@ public final class ConnectionCheckpoints {
     private ProgressSchedule schedule;
     private long lastVersion;
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+    /** The longest a connection's later writes wait behind a durable one. */
+    private static final long DURABLE_WAIT_MILLIS = 2000;
 
     private ConnectionCheckpoints(Checkpointing config, Channel channel, Clock clock, ConnectionId id, TcpLayer tcp,
                                   HttpProgress http, long lastVersion) {
@@ -107,14 +110,15 @@ public final class ConnectionCheckpoints {
 
     /**
      * A response is about to start at send position {@code sent}; the future completes when its
-     * checkpoint is stored (or failed to be: it completes normally either way). It is the caller's to
+     * checkpoint is durably stored ({@link CheckpointStore#putDurably}: replicated, even by a write-behind
+     * store), or failed to be: it completes normally either way. It is the caller's to
      * complete early: the connection's own chain of writes is not affected.
      */
     public CompletableFuture<Void> responding(HttpLayer.Responding response, long sent) {
         syncSent(sent);
         http.responding(response);
         schedule = new ProgressSchedule(config.interval().toNanos(), config.byteStep(), System.nanoTime(), sent);
-        return write().copy();
+        return writeDurably().copy();
     }
 
     /**
@@ -184,6 +188,37 @@ public final class ConnectionCheckpoints {
         if (delta > 0) {
             http.sent(delta);
         }
+    }
+
+    /**
+     * As {@link #write}, but the chain (and the returned future) completes only once the store has the checkpoint
+     * durably ({@link CheckpointStore#putDurably}): a write-behind store has replicated it.
+     */
+    private CompletableFuture<Void> writeDurably() {
+        ConnectionCheckpoint checkpoint = checkpointer.checkpoint(clock.millis());
+        lastVersion = checkpoint.version();
+        CheckpointStore store = config.store();
+        tail = tail.thenComposeAsync(v -> {
+            try {
+                // Bounded, so that later writes of the connection (and its removal) go on should the cluster stall.
+                return store.putDurably(checkpoint).completeOnTimeout(null, DURABLE_WAIT_MILLIS, TimeUnit.MILLISECONDS)
+                        .handle((r, t) -> {
+                    if (t != null) {
+                        log.warn("could not store the checkpoint of {}: {}", id, t.toString());
+                    } else if (r == null) {
+                        log.debug("checkpoint {} v{} not yet written after {} ms", id, checkpoint.version(),
+                                DURABLE_WAIT_MILLIS);
+                    } else if (!r.stored()) {
+                        log.debug("checkpoint {} v{} not stored: {}", id, checkpoint.version(), r);
+                    }
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                log.warn("could not store the checkpoint of {}: {}", id, e.toString());
+                return CompletableFuture.completedFuture(null);
+            }
+        }, config.puts());
+        return tail;
     }
 
     private CompletableFuture<Void> write() {
