@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 final class LeaverLocks implements MembershipListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaverLocks.class);
     /** When the cleanup runs, in ms after a departure reaches this node. */
-    private static final long[] AFTER_MILLIS = {0, 100, 250, 500, 1000, 2000, 5000};
+    private static final long[] AFTER_MILLIS = {0, 50, 100, 150, 200, 300, 400, 500, 750, 1000, 2000, 5000};
 
     private final List<Cache<?, ?>> caches;
     private final ScheduledExecutorService cleaner = Executors.newSingleThreadScheduledExecutor(

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,11 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * moment and revives it afterwards, so later scenarios also cover a second crash after a takeover
  * and a revived node rejoining. Root only.
  *
- * <p>The 200-download scenario is tagged {@code takeover-lab} and left out of the default run ({@code bin/test
- * -Dtest.excludedGroups=} includes it): on a 2-core machine 200 concurrent downloads take seconds to get their first
- * byte, so a crash finds requests the dead node had received but not begun to answer. Those are unrecorded (a
- * checkpoint is taken when a response starts) and are reset, as specified; surviving them needs a checkpoint per
- * received request, which is not built yet.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TakeoverLabTest {
@@ -208,7 +202,6 @@ class TakeoverLabTest {
 
     @Test
     @Order(5)
-    @Tag("takeover-lab")
     void twoHundredConcurrentDownloadsOverThreeVipsAllCompleteWithANodeCrashed() throws Exception {
         String victim = lab.status().nodes().stream().filter(n -> n.vips().contains("198.18.0.104")).findFirst().orElseThrow().name();
         Drill.Result r = new Drill(lab, new PrintWriter(new StringWriter())).run(new Drill.Options("6m", 200, victim,
