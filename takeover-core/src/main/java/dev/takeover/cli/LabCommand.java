@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "lab", mixinStandardHelpOptions = true,
         description = "Build and drive the lab: namespaces tko-lan (bridge), tko-origin, tko-n1..N, tko-client on 198.18.0.0/24.",
         subcommands = {LabCommand.Up.class, LabCommand.Status.class, LabCommand.Crash.class, LabCommand.Revive.class,
-                LabCommand.Down.class, LabCommand.DrillCommand.class, LabCommand.Client.class})
+                LabCommand.Down.class, LabCommand.DrillCommand.class, LabCommand.Client.class, LabCommand.ScaleClientCommand.class})
 final class LabCommand {
     @Spec
     CommandSpec spec;
@@ -160,6 +160,31 @@ final class LabCommand {
                     });
             new ObjectMapper().writeValue(out.toFile(), report);
             return 0;
+        }
+    }
+
+    @Command(name = "scale-client", hidden = true,
+            description = "The takeover-scale benchmark's client side; runs inside tko-client.")
+    static final class ScaleClientCommand implements Callable<Integer> {
+        @Option(names = "--vips", required = true, split = ",")
+        java.util.List<String> vips;
+        @Option(names = "--connections", required = true)
+        int connections;
+        @Option(names = "--active", defaultValue = "0")
+        int active;
+        @Option(names = "--active-size", defaultValue = "32m")
+        String activeSize;
+        @Option(names = "--timeout", defaultValue = "30")
+        int timeout;
+
+        @Override
+        public Integer call() throws Exception {
+            var control = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                    java.nio.charset.StandardCharsets.UTF_8));
+            var counts = dev.takeover.lab.ScaleClient.run(vips, connections, active, activeSize,
+                    java.time.Duration.ofSeconds(timeout), control, System.out);
+            counts.forEach((outcome, n) -> System.out.println("RESULT " + n + " " + outcome));
+            return counts.keySet().stream().allMatch("ok"::equals) ? 0 : 1;
         }
     }
 
