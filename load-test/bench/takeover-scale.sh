@@ -26,8 +26,8 @@ exec 3>"$OUT/control"   # held open: the client waits for a line on it
 for _ in $(seq 1 600); do grep -q '^READY' "$OUT/client.txt" 2>/dev/null && break; sleep 0.5; done
 grep -q '^READY' "$OUT/client.txt" || { echo "the client did not open its connections within 300 s" >&2; exit 1; }
 grep '^NOT READY' "$OUT/client.txt" >&2 || true
-CRASH=$(date +%s%3N)
 "$ROOT/bin/takeover" lab crash n2 >"$OUT/crash.txt" 2>&1
+CRASH=$(grep -o 'link cut at [0-9]*' "$OUT/crash.txt" | grep -o '[0-9]*$')
 for _ in $(seq 1 240); do
   [[ $(cat "$ROOT"/.lab/logs/n1.log "$ROOT"/.lab/logs/n3.log | grep -c 'TAKEOVER {' ) -ge 2 ]] && break; sleep 0.5; done
 sleep 1

@@ -16,9 +16,13 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 final class VipTakeover {
     private static final Logger log = LoggerFactory.getLogger(VipTakeover.class);
+    /** Threads rebuilding sockets while the probe reads answers: each rebuild is a dozen system calls. */
+    private static final int REBUILDERS = 4;
 
     private final Failover.Context ctx;
     private final Inet4Address vip;
@@ -67,9 +73,9 @@ final class VipTakeover {
             log.info("{} went to another survivor", vip.getHostAddress());
             return null;
         }
-        List<TakeoverReport.Connection> lines = new ArrayList<>();
+        List<TakeoverReport.Connection> lines = Collections.synchronizedList(new ArrayList<>());
         List<ProbeOutcome.Unrecorded> toReset = new ArrayList<>();
-        List<ProbeOutcome.Synchronized> resetByProbe = new ArrayList<>();
+        List<ProbeOutcome.Synchronized> resetByProbe = Collections.synchronizedList(new ArrayList<>());
         long claimed;
         long probed;
         long rebuilt;
@@ -84,25 +90,32 @@ final class VipTakeover {
             ctx.serving(vip);
 
             List<ConnectionCheckpoint> mine = claimConnections(ctx.store(), steps);
-            List<CompletableFuture<ResumePlan>> plans = new ArrayList<>();
-            List<ProbeOutcome.Synchronized> resumed = new ArrayList<>();
-            try (OldSequenceProbe probe = OldSequenceProbe.open(ctx.interfaceName(), vip)) {
-                // Each socket is rebuilt and handed to the proxy the moment its client answers.
-                long[] lastRebuild = {0};
+            List<CompletableFuture<ResumePlan>> plans = Collections.synchronizedList(new ArrayList<>());
+            List<ProbeOutcome.Synchronized> resumed = Collections.synchronizedList(new ArrayList<>());
+            List<CompletableFuture<Void>> rebuilds = new ArrayList<>();
+            AtomicLong lastRebuild = new AtomicLong();
+            try (OldSequenceProbe probe = OldSequenceProbe.open(ctx.interfaceName(), vip);
+                 ExecutorService rebuilders = Executors.newFixedThreadPool(REBUILDERS,
+                         Thread.ofPlatform().name("rebuild-", 0).daemon().factory())) {
+                // Each socket is rebuilt and handed to the proxy the moment its client answers, off the thread that
+                // reads the answers, which must keep up with thousands of them arriving at once.
                 probe.probe(mine, o -> {
                     switch (o) {
-                        case ProbeOutcome.Synchronized s -> {
+                        case ProbeOutcome.Synchronized s -> rebuilds.add(CompletableFuture.runAsync(() -> {
                             try {
                                 int fd = SocketRebuild.rebuild(s, clock.millis());
-                                lastRebuild[0] = clock.millis();
-                                plans.add(ctx.proxy().resume(fd, new ResumePoint(s.checkpoint(), s.sendPosition(), s.receivePosition())));
-                                resumed.add(s);
+                                lastRebuild.accumulateAndGet(clock.millis(), Math::max);
+                                synchronized (plans) {
+                                    plans.add(ctx.proxy().resume(fd, new ResumePoint(s.checkpoint(), s.sendPosition(),
+                                            s.receivePosition())));
+                                    resumed.add(s);
+                                }
                             } catch (IOException | RuntimeException e) {
                                 lines.add(line(o.checkpoint(), "reset", "rebuild failed: " + e.getMessage()));
                                 resetByProbe.add(s);
                                 forget(o.checkpoint());
                             }
-                        }
+                        }, rebuilders));
                         case ProbeOutcome.Unrecorded u -> toReset.add(u);
                         case ProbeOutcome.ClientReset r -> {
                             lines.add(line(o.checkpoint(), "dropped", "the client had reset the connection"));
@@ -115,8 +128,10 @@ final class VipTakeover {
                     }
                 });
                 probed = clock.millis();
-                steps.mark("probe+rebuild");
-                rebuilt = lastRebuild[0];
+                steps.mark("probe");
+                CompletableFuture.allOf(rebuilds.toArray(CompletableFuture[]::new)).join();
+                steps.mark("rebuild");
+                rebuilt = lastRebuild.get();
                 for (int i = 0; i < plans.size(); i++) {
                     ProbeOutcome.Synchronized s = resumed.get(i);
                     ResumePlan plan = plans.get(i).orTimeout(10, TimeUnit.SECONDS).exceptionally(t ->

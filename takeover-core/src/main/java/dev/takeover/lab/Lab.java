@@ -194,8 +194,9 @@ public final class Lab {
         LabLayout layout = layout();
         LabLayout.Node n = layout.node(node);
         new LabNetwork(layout).cut(n.host());
+        long cutAt = System.currentTimeMillis();
         LabNetwork.killAll(n.host().namespace());
-        say("crashed " + node + " (link cut, processes killed)");
+        say("crashed " + node + " (link cut at " + cutAt + " ms since the epoch, processes killed)");
     }
 
     /** Brings a crashed node back: link up, node restarted (without the VIPs the survivors took over). */

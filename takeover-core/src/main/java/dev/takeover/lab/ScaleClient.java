@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The client side of the takeover-scale benchmark, run inside {@code tko-client}: opens many keep-alive connections
- * over the given VIPs and asks one small object on each; some of them ({@code --active}) then start a long download.
+ * over the given VIPs and asks one small object on each; the last ones opened ({@code --active}) then start a long
+ * download.
  * It prints {@code READY} and waits for a line on standard input (the benchmark crashes the VIPs' node meanwhile),
  * then every idle connection asks a second object on the same connection, every download is read to its end, and
  * each byte is checked. It prints one {@code RESULT} line per outcome with its count.
@@ -53,7 +54,7 @@ public final class ScaleClient {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < connections; i++) {
                 String vip = vips.get(i % vips.size());
-                boolean downloads = i < active;
+                boolean downloads = i >= connections - active; // the last ones: their downloads span the crash
                 int id = i;
                 results.add(pool.submit(() -> connection(id, vip, downloads ? activeSize : null, timeout, opening,
                         opened, go)));
