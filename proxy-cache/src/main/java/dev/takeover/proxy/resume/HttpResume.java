@@ -132,6 +132,9 @@ public final class HttpResume {
                         : "the origin answered " + response.status() + " to the range request");
             }
             BodyBuffer.Cursor cursor = response.body().open(0);
+            // A range is never stored: keep only what the client has yet to read, and let the buffer hold the
+            // origin back (else thousands of resumed downloads buffer their whole rest in direct memory).
+            response.body().stopRetaining();
             response.body().release();
             long end = repEnd < 0 ? -1 : repEnd - repStart;
             return new ResumePlan.Continue(reply(r, head, cursor, end, r.chunked() ? Framing.CHUNKED : Framing.LENGTH, skip),
