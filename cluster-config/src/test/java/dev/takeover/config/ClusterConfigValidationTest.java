@@ -244,7 +244,7 @@ class ClusterConfigValidationTest {
                         "timeout 500ms must be greater than heartbeat-interval 500ms"),
                 fails("heartbeat above the default timeout", append("failure-detection:\n  heartbeat-interval: 1s\n"),
                         16, 23, "failure-detection.heartbeat-interval",
-                        "timeout 400ms must be greater than heartbeat-interval 1s"),
+                        "timeout 500ms must be greater than heartbeat-interval 1s"),
                 fails("bad verify timeout", append("failure-detection:\n  verify-timeout: -200ms\n"), 16, 19,
                         "failure-detection.verify-timeout",
                         "'-200ms' is not a duration: expected a whole number followed by ms, s or m, e.g. 200ms, 2s, 1m"),

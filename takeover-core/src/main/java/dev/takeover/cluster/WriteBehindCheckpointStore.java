@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code checkpoint.replication: async}: a {@link CheckpointStore} whose {@link #putIfNewer} returns without waiting
  * for the cluster. The checkpoint is checked against what this node knows (the newest checkpoint it has queued for
- * the connection, and its replica of the stored one and its claim), queued, and written to the synchronous store
- * underneath by one background thread. A connection checkpointed again before its queued checkpoint was written
+ * the connection; when none is queued, its replica of the stored one and its claim), queued, and written to the
+ * synchronous store underneath by one background thread, which waits {@link #LINGER} after waking so that busy
+ * connections' checkpoints coalesce. A connection checkpointed again before its queued checkpoint was written
  * replaces it: under load the writes to the cluster coalesce, one per connection per round.
  *
  * <p><b>What it gives up</b>, against the {@link CheckpointStore} contract: a {@code Stored} answer is a promise,
@@ -55,6 +56,11 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
     private static final Logger LOG = LoggerFactory.getLogger(WriteBehindCheckpointStore.class);
     /** The pause after the store underneath failed (no quorum, timeout) before the queue is tried again. */
     private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
+    /**
+     * How long the writer waits, once woken, before it drains the queue. It adds that much to what a crash can lose,
+     * and saves one cluster write per checkpoint a busy connection replaces meanwhile.
+     */
+    static final Duration LINGER = Duration.ofMillis(2);
     /** How long {@link #close()} keeps writing the queue. */
     private static final Duration CLOSE_FLUSH = Duration.ofSeconds(2);
 
@@ -150,6 +156,11 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
             if (pending != null && pending.version() >= checkpoint.version()) {
                 result[0] = new PutResult.Stale(id, pending.version());
                 return pending;
+            }
+            if (pending != null) {
+                // The queued one passed the replica checks a moment ago and the writer checks again under lock:
+                // replacing it needs no second look at the replica (the hot path of a busy keep-alive connection).
+                return checkpoint;
             }
             Optional<String> claimant = delegate.claimant(id);
             if (claimant.isPresent() && !claimant.get().equals(checkpoint.ownerNode())) {
@@ -388,6 +399,9 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
                     while (queued.isEmpty() && !closed) {
                         signal.wait();
                     }
+                }
+                if (!closed) {
+                    Thread.sleep(LINGER); // let checkpoints of busy connections coalesce: fewer, larger transactions
                 }
                 List<ConnectionCheckpoint> all = new ArrayList<>(queued.values());
                 for (int from = 0; from < all.size(); from += BATCH) {

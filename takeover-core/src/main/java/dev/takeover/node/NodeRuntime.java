@@ -33,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * not take VIPs over.
  */
 public final class NodeRuntime implements AutoCloseable {
+    /**
+     * With write-behind replication, responses with a body of at most this many bytes do not wait for their
+     * checkpoint to be replicated: sent whole within a millisecond, they would wait longer than they take.
+     */
+    static final long SMALL_BODY = 64 * 1024;
+
     private static final Logger log = LoggerFactory.getLogger(NodeRuntime.class);
 
     private final ClusterNode cluster;
@@ -68,8 +74,9 @@ public final class NodeRuntime implements AutoCloseable {
                 // waits for no thread hop. Removals wait for the cluster either way.
                 Executor puts = config.checkpoint().replication() == CheckpointConfig.Replication.SYNC
                         ? writer : Runnable::run;
+                long smallBody = config.checkpoint().replication() == CheckpointConfig.Replication.SYNC ? -1 : SMALL_BODY;
                 checkpointing = new Checkpointing(cluster.checkpoints(), node.name(), new KernelTcpCapture(), vips::contains,
-                        config.checkpoint().interval(), config.checkpoint().byteStep().bytes(), writer, puts);
+                        config.checkpoint().interval(), config.checkpoint().byteStep().bytes(), writer, puts, smallBody);
                 guard = RstGuard.install();
             } else {
                 log.warn("running as a plain proxy: connections of this node cannot be taken over, and it takes none over ({})",

@@ -20,14 +20,18 @@ import java.util.function.Predicate;
  * @param writer       runs the store calls that may block on replication (removals), off the event loops
  * @param puts         runs {@link CheckpointStore#putIfNewer}: {@code writer} when puts wait for the cluster, a
  *                     direct executor when the store only queues them, so a reply's first byte needs no thread hop
+ * @param smallBody    responses with a known body of at most this many bytes start without waiting until their
+ *                     checkpoint is durable ({@link CheckpointStore#putDurably}): with write-behind replication a
+ *                     small response is sent whole in less time than replication takes, and waiting would double
+ *                     its latency; -1 (every response waits) when puts are synchronous anyway
  */
 public record Checkpointing(CheckpointStore store, String node, TcpCapture capture, Predicate<InetAddress> virtual,
-                            Duration interval, long byteStep, Executor writer, Executor puts) {
+                            Duration interval, long byteStep, Executor writer, Executor puts, long smallBody) {
 
-    /** Puts and removals both on {@code writer}. */
+    /** Puts and removals both on {@code writer}; every response waits for its checkpoint. */
     public Checkpointing(CheckpointStore store, String node, TcpCapture capture, Predicate<InetAddress> virtual,
                          Duration interval, long byteStep, Executor writer) {
-        this(store, node, capture, virtual, interval, byteStep, writer, writer);
+        this(store, node, capture, virtual, interval, byteStep, writer, writer, -1);
     }
 
     public Checkpointing {

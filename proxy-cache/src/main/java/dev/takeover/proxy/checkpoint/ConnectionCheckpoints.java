@@ -111,14 +111,16 @@ public final class ConnectionCheckpoints {
     /**
      * A response is about to start at send position {@code sent}; the future completes when its
      * checkpoint is durably stored ({@link CheckpointStore#putDurably}: replicated, even by a write-behind
-     * store), or failed to be: it completes normally either way. It is the caller's to
+     * store; only stored, for a small body, see {@link Checkpointing#smallBody}), or failed to be: it completes
+     * normally either way. It is the caller's to
      * complete early: the connection's own chain of writes is not affected.
      */
     public CompletableFuture<Void> responding(HttpLayer.Responding response, long sent) {
         syncSent(sent);
         http.responding(response);
         schedule = new ProgressSchedule(config.interval().toNanos(), config.byteStep(), System.nanoTime(), sent);
-        return writeDurably().copy();
+        boolean small = response.bodyLength() >= 0 && response.bodyLength() <= config.smallBody();
+        return (small ? write() : writeDurably()).copy();
     }
 
     /**
