@@ -73,6 +73,8 @@ final class CheckpointEvents {
     private final Map<Long, StoredEntry[]> pendingBundles = new LinkedHashMap<>();
     // @GuardedBy("lock")
     private long seq;
+    /** Whether this is registered with the cache; guarded by {@link #lock}. */
+    private boolean listening;
 
     private CheckpointEvents(Cache<String, byte[]> cache, String nodeName) {
         this.cache = Objects.requireNonNull(cache, "cache");
@@ -83,17 +85,22 @@ final class CheckpointEvents {
         });
     }
 
-    /** @return the events of {@code cache}'s local replica, listening from now on */
+    /**
+     * @return the events of {@code cache}'s local replica. It listens to the cache from the first subscription on:
+     *         until then applying a change costs nothing more (a node usually has no subscriber at all)
+     */
     static CheckpointEvents open(Cache<String, byte[]> cache, String nodeName) {
-        CheckpointEvents events = new CheckpointEvents(cache, nodeName);
-        cache.addListener(events);
-        return events;
+        return new CheckpointEvents(cache, nodeName);
     }
 
     /** Subscribes {@code listener} to the changes applied after this call. */
     Registration subscribe(CheckpointListener listener) {
         Objects.requireNonNull(listener, "listener");
         synchronized (lock) {
+            if (!listening) {
+                cache.addListener(this);
+                listening = true;
+            }
             Subscription s = new Subscription(listener, seq);
             subscriptions.add(s);
             return s;
@@ -102,12 +109,14 @@ final class CheckpointEvents {
 
     @CacheEntryCreated
     public void created(CacheEntryCreatedEvent<String, byte[]> event) {
-        written(event.getValue());
+        if (!subscriptions.isEmpty()) { // nobody listening (the usual case on a node): no decoding on the apply path
+            written(event.getValue());
+        }
     }
 
     @CacheEntryModified
     public void modified(CacheEntryModifiedEvent<String, byte[]> event) {
-        if (!event.isCreated()) { // a creation also raises @CacheEntryCreated
+        if (!event.isCreated() && !subscriptions.isEmpty()) { // a creation also raises @CacheEntryCreated
             written(event.getNewValue());
         }
     }
@@ -115,7 +124,7 @@ final class CheckpointEvents {
     @CacheEntryRemoved
     public void removed(CacheEntryRemovedEvent<String, byte[]> event) {
         byte[] old = event.getOldValue();
-        if (old != null) {
+        if (old != null && !subscriptions.isEmpty()) {
             StoredEntry e = StoredEntry.decode(old);
             publish(List.of(new CheckpointEvent.Removed(e.checkpoint().id(), e.checkpoint().version())));
         }

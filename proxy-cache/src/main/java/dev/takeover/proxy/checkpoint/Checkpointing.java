@@ -20,10 +20,11 @@ import java.util.function.Predicate;
  * @param writer       runs the store calls that may block on replication (removals), off the event loops
  * @param puts         runs {@link CheckpointStore#putIfNewer}: {@code writer} when puts wait for the cluster, a
  *                     direct executor when the store only queues them, so a reply's first byte needs no thread hop
- * @param smallBody    responses with a known body of at most this many bytes start without waiting until their
- *                     checkpoint is durable ({@link CheckpointStore#putDurably}): with write-behind replication a
- *                     small response is sent whole in less time than replication takes, and waiting would double
- *                     its latency; -1 (every response waits) when puts are synchronous anyway
+ * @param smallBody    responses with a known body of at most this many bytes are not checkpointed before their
+ *                     first byte, only once complete (idle): with write-behind replication a small response is sent
+ *                     whole in less time than its checkpoint takes to replicate, so waiting would double its latency
+ *                     and the checkpoint would protect nothing the idle one does not; -1 (every response is
+ *                     checkpointed and waits) with synchronous puts
  */
 public record Checkpointing(CheckpointStore store, String node, TcpCapture capture, Predicate<InetAddress> virtual,
                             Duration interval, long byteStep, Executor writer, Executor puts, long smallBody) {
