@@ -16,6 +16,7 @@ import dev.takeover.proxy.ProxyServer;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -80,8 +81,19 @@ public final class Failover implements MembershipListener, AutoCloseable {
      * @throws IOException if the guard cannot be set
      */
     public void start() throws IOException {
-        ctx.guard().guardAddresses(config.nodes().stream().flatMap(n -> n.vips().stream())
-                .map(Ipv4Address::toInetAddress).toList());
+        List<Inet4Address> all = config.nodes().stream().flatMap(n -> n.vips().stream())
+                .map(Ipv4Address::toInetAddress).toList();
+        ctx.guard().guardAddresses(all);
+        // A VIP still on the interface was left by an earlier run of this node (its process died, the host did not):
+        // the survivors may serve it now. It goes; this node adds back the VIPs it is given.
+        Set<Inet4Address> vips = Set.copyOf(all);
+        for (InterfaceAddresses.Assigned a : ctx.addresses().list(ctx.interfaceName())) {
+            if (vips.contains(a.address())) {
+                log.warn("removing {} left on {} by an earlier run of this node", a.address().getHostAddress(),
+                        ctx.interfaceName());
+                ctx.addresses().remove(ctx.interfaceName(), a.address(), a.prefixLength());
+            }
+        }
         cluster.membership().addListener(this);
         if (cluster.membership().isMajority()) {
             decisions.execute(() -> onMajority(null));

