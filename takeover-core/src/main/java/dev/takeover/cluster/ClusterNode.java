@@ -44,6 +44,7 @@ public final class ClusterNode implements AutoCloseable {
     private final ReplicatedCheckpointStore replicated;
     private final CheckpointStore checkpoints;
     private final VipDirectory vips;
+    private final LeaverLocks leaverLocks;
     private volatile boolean closed;
 
     private ClusterNode(ClusterConfig config, String name, EmbeddedCacheManager manager, JChannel channel,
@@ -63,6 +64,7 @@ public final class ClusterNode implements AutoCloseable {
         this.vips = new VipDirectory(vipCache);
         List<Cache<?, ?>> guarded = List.of(checkpointCache, vipCache);
         membership.addListener(event -> restoreAvailability(event, guarded));
+        membership.addListener(leaverLocks = new LeaverLocks(guarded));
     }
 
     /**
@@ -209,6 +211,7 @@ public final class ClusterNode implements AutoCloseable {
             return;
         }
         closed = true;
+        leaverLocks.close();
         checkpoints.close(); // a write-behind queue writes what it holds first
         replicated.close();
         try {

@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
 public final class Failover implements MembershipListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Failover.class);
     private static final long[] ARP_REPEATS_MILLIS = {200, 500, 1000, 2000, 4000};
+    /** Attempts at one VIP's takeover before giving up (each may wait out a lock timeout). */
+    private static final int TAKEOVER_ATTEMPTS = 5;
+    private static final long TAKEOVER_RETRY_PAUSE_MILLIS = 200;
 
     /** What a takeover works with. */
     record Context(String self, String interfaceName, int prefixLength, Clock clock, RstGuard guard,
@@ -174,19 +177,47 @@ public final class Failover implements MembershipListener, AutoCloseable {
                 String previous = owners.get(vip);
                 workers.execute(() -> {
                     try {
-                        TakeoverReport report = new VipTakeover(ctx, vip.toInetAddress(), previous,
-                                recorded.get(vip.toString()), detected).run();
-                        if (report != null) {
-                            log.info("TAKEOVER {}", json.writeValueAsString(report));
-                        }
-                    } catch (IOException | RuntimeException e) {
-                        log.error("takeover of {} failed: {}", vip, e.toString(), e);
+                        takeOver(vip, previous, recorded.get(vip.toString()), detected);
                     } finally {
                         takingOver.remove(vip.toInetAddress());
                     }
                 });
             }
         });
+    }
+
+    /**
+     * Runs the takeover of {@code vip}, again after a failure (the store timed out on a lock, say) while this node is
+     * in a majority and the directory still gives the VIP to the dead node or to this one: a VIP left unserved would
+     * leave its clients waiting for good. Each attempt is idempotent: claims already held are held again.
+     */
+    private void takeOver(Ipv4Address vip, String previous, String expectedOwner, long detected) {
+        String expected = expectedOwner;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                TakeoverReport report = new VipTakeover(ctx, vip.toInetAddress(), previous, expected, detected).run();
+                if (report != null) {
+                    log.info("TAKEOVER {}", json.writeValueAsString(report));
+                }
+                return;
+            } catch (IOException | RuntimeException e) {
+                if (attempt >= TAKEOVER_ATTEMPTS || !cluster.membership().isMajority()) {
+                    log.error("takeover of {} failed, giving up after {} attempts: {}", vip, attempt, e.toString(), e);
+                    return;
+                }
+                log.warn("takeover of {} failed (attempt {} of {}), trying again: {}", vip, attempt, TAKEOVER_ATTEMPTS,
+                        e.toString());
+                try {
+                    expected = ctx.vips().owner(vip.toString()).orElse(expected); // this node, if it claimed already
+                    Thread.sleep(TAKEOVER_RETRY_PAUSE_MILLIS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (RuntimeException directoryDown) {
+                    log.debug("VIP directory not readable before retrying {}: {}", vip, directoryDown.toString());
+                }
+            }
+        }
     }
 
     private void claimed(Inet4Address vip) {
