@@ -18,7 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "lab", mixinStandardHelpOptions = true,
         description = "Build and drive the lab: namespaces tko-lan (bridge), tko-origin, tko-n1..N, tko-client on 198.18.0.0/24.",
         subcommands = {LabCommand.Up.class, LabCommand.Status.class, LabCommand.Crash.class, LabCommand.Revive.class,
-                LabCommand.Down.class, LabCommand.DrillCommand.class, LabCommand.Client.class, LabCommand.ScaleClientCommand.class})
+                LabCommand.Down.class, LabCommand.DrillCommand.class, LabCommand.LoadTestCommand.class, LabCommand.Client.class,
+                LabCommand.ScaleClientCommand.class})
 final class LabCommand {
     @Spec
     CommandSpec spec;
@@ -135,6 +136,45 @@ final class LabCommand {
             dev.takeover.lab.DrillHtml.write(r, html);
             parent.spec.commandLine().getOut().printf("HTML report: %s%n", html);
             return r.allOk() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "loadtest", description = {"A Gatling simulation from tko-client against every VIP, optionally with a",
+            "node crashed partway; keeps Gatling's HTML report. Exit status 1 if any request failed."})
+    static final class LoadTestCommand implements Callable<Integer> {
+        @ParentCommand
+        LabCommand parent;
+        @Option(names = "--simulation", defaultValue = "hits",
+                description = "hits (1 KiB objects, cached) or downloads (distinct objects, every byte checked); default ${DEFAULT-VALUE}.")
+        String simulation;
+        @Option(names = "--duration", defaultValue = "30", paramLabel = "SECONDS",
+                description = "How long new users arrive (default ${DEFAULT-VALUE}).")
+        int duration;
+        @Option(names = "--rate", defaultValue = "20", description = "New users per second (default ${DEFAULT-VALUE}).")
+        double rate;
+        @Option(names = "--size", defaultValue = "4m", description = "Download size, downloads simulation (default ${DEFAULT-VALUE}).")
+        String size;
+        @Option(names = "--crash", description = "A node to crash partway (link cut, then killed).")
+        String crash;
+        @Option(names = "--at", defaultValue = "10", paramLabel = "SECONDS",
+                description = "When to crash, after the load starts (default ${DEFAULT-VALUE}).")
+        double at;
+
+        @Override
+        public Integer call() throws Exception {
+            if (duration < 1 || duration > 3600 || rate <= 0 || rate > 10_000) {
+                throw new picocli.CommandLine.ParameterException(parent.spec.commandLine(),
+                        "--duration must be 1..3600 s and --rate 0..10000 users/s");
+            }
+            if (!dev.takeover.lab.LoadTest.SIMULATIONS.containsKey(simulation)) {
+                throw new picocli.CommandLine.ParameterException(parent.spec.commandLine(), "--simulation must be one of "
+                        + dev.takeover.lab.LoadTest.SIMULATIONS.keySet());
+            }
+            Lab lab = parent.lab();
+            var result = new dev.takeover.lab.LoadTest(lab, Path.of(System.getProperty("takeover.home")),
+                    parent.spec.commandLine().getOut()).run(new dev.takeover.lab.LoadTest.Options(simulation,
+                    java.time.Duration.ofSeconds(duration), rate, size, crash, java.time.Duration.ofMillis((long) (at * 1000))));
+            return result.exitCode() == 0 ? 0 : 1;
         }
     }
 

@@ -1,0 +1,62 @@
+package dev.takeover.loadtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.takeover.lab.Lab;
+import dev.takeover.lab.LoadTest;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Failover under load, the short run CI does: 20 s of Gatling downloads over every VIP of a three-node lab, each byte
+ * checked, with a node crashed after 8 s. The simulation asserts that no request failed. Root only (the lab builds
+ * network namespaces).
+ */
+class FailoverSmokeTest {
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS) // the lab's logs and Gatling's report stay when it fails
+    static Path dir;
+    static Lab lab;
+
+    @BeforeAll
+    static void up() throws Exception {
+        assumeTrue(new ProcessBuilder("id", "-u").start().inputReader().readLine().strip().equals("0"), "the lab needs root");
+        Process nft = new ProcessBuilder("nft", "--version").start();
+        assumeTrue(nft.waitFor(10, TimeUnit.SECONDS) && nft.exitValue() == 0, "the takeover needs nftables");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> launcher = List.of(java, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-cp", System.getProperty("java.class.path"), "dev.takeover.cli.Main");
+        lab = new Lab(dir, launcher, new PrintWriter(new StringWriter()));
+        lab.up(3);
+    }
+
+    @AfterAll
+    static void down() {
+        if (lab != null) {
+            lab.down();
+        }
+    }
+
+    @Test
+    void noRequestFailsAndEveryByteIsRightWithANodeCrashedUnderLoad() throws Exception {
+        StringWriter out = new StringWriter();
+        Path home = Path.of("").toAbsolutePath().getParent(); // the module runs in load-test/
+        LoadTest.Result r = new LoadTest(lab, home, new PrintWriter(out, true)).run(new LoadTest.Options("downloads",
+                Duration.ofSeconds(20), 3, "8m", "n2", Duration.ofSeconds(8)));
+
+        assertThat(r.exitCode()).as("Gatling's summary:%n%s", out).isZero();
+        assertThat(r.report()).hasValueSatisfying(report -> assertThat(Files.exists(report)).isTrue());
+        assertThat(out.toString()).contains("count of failed events is 0.0 : true");
+        assertThat(r.crashedAt()).isPositive();
+    }
+}
