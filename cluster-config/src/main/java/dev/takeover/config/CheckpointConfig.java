@@ -20,8 +20,9 @@ import java.util.Objects;
  * time, or {@code byteStep} scaled by the transfer's measured rate (so a fast transfer is not checkpointed on
  * every few packets and a slow one still is within a bounded time). Immutable and thread-safe.
  *
- * @param enabled     key {@code checkpoint.enabled}, default true: whether transfers are checkpointed at all. Without
- *                    checkpoints a takeover node cannot resume a transfer that was in flight.
+ * @param enabled     key {@code checkpoint.enabled}, default true: whether connections are checkpointed at all.
+ *                    Without checkpoints a dead node's VIPs still move to a survivor, but its connections are reset
+ *                    (an address-only failover, as keepalived does: the baseline the load tests compare with).
  * @param interval    key {@code checkpoint.interval}, default 200ms: the time step between progress checkpoints of a
  *                    long transfer.
  * @param byteStep    key {@code checkpoint.byte-step}, default 8m: the byte step between checkpoints for a transfer

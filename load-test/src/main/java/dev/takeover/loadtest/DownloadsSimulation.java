@@ -26,6 +26,11 @@ public class DownloadsSimulation extends Simulation {
             })
             .exec(HitsSimulation.get("download"));
 
+    @Override
+    public void after() {
+        Timeline.write();
+    }
+
     {
         setUp(downloads.injectOpen(constantUsersPerSec(lab.rate()).during(lab.duration())))
                 .protocols(http)

@@ -21,13 +21,21 @@ public class HitsSimulation extends Simulation {
     private final LabTarget lab = LabTarget.fromSystemProperties();
     private final AtomicLong users = new AtomicLong();
 
-    /** One GET of {@code #{target}} from the user's VIP, its status and every byte checked. */
+    /**
+     * One GET of {@code #{target}} from the user's VIP, its status and every byte checked, recorded in the
+     * {@link Timeline}. A failed request does not fail the user's later ones.
+     */
     static ChainBuilder get(String name) {
-        return io.gatling.javaapi.core.CoreDsl.exec(http(name)
-                .get(session -> "http://" + session.getString("vip") + session.getString("target"))
-                .check(status().is(200))
-                .check(bodyBytes().transformWithSession((body, session) ->
-                        LabTarget.intact(session.getString("target"), body)).is(true)));
+        return io.gatling.javaapi.core.CoreDsl.exec(session -> session.set("started", System.currentTimeMillis()))
+                .exec(http(name)
+                        .get(session -> "http://" + session.getString("vip") + session.getString("target"))
+                        .check(status().is(200))
+                        .check(bodyBytes().transformWithSession((body, session) ->
+                                LabTarget.intact(session.getString("target"), body)).is(true)))
+                .exec(session -> {
+                    Timeline.record(session.getLong("started"), System.currentTimeMillis(), !session.isFailed());
+                    return session.markAsSucceeded();
+                });
     }
 
     private final ScenarioBuilder hits = scenario("1 KiB hits")
@@ -36,6 +44,11 @@ public class HitsSimulation extends Simulation {
                     io.gatling.javaapi.core.CoreDsl.exec(session -> session.set("target",
                                     "/synthetic/1k/hit-" + Math.floorMod(session.getInt("i") * 7L + session.userId(), 100)))
                             .exec(get("1 KiB hit"))));
+
+    @Override
+    public void after() {
+        Timeline.write();
+    }
 
     {
         setUp(hits.injectOpen(constantUsersPerSec(lab.rate()).during(lab.duration())))

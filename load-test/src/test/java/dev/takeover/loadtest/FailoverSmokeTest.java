@@ -52,7 +52,7 @@ class FailoverSmokeTest {
         StringWriter out = new StringWriter();
         Path home = Path.of("").toAbsolutePath().getParent(); // the module runs in load-test/
         LoadTest.Result r = new LoadTest(lab, home, new PrintWriter(out, true)).run(new LoadTest.Options("downloads",
-                Duration.ofSeconds(20), 3, "8m", "n2", Duration.ofSeconds(8)));
+                Duration.ofSeconds(20), 3, "8m", "n2", Duration.ofSeconds(8), false));
 
         assertThat(r.exitCode()).as("Gatling's summary:%n%s", out).isZero();
         assertThat(r.report()).hasValueSatisfying(report -> assertThat(Files.exists(report)).isTrue());

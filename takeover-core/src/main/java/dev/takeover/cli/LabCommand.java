@@ -38,10 +38,12 @@ final class LabCommand {
         LabCommand parent;
         @Option(names = "--nodes", defaultValue = "3", description = "How many nodes (default ${DEFAULT-VALUE}).")
         int nodes;
+        @Option(names = "--baseline", description = "Without connection takeover: VIPs move, connections are reset.")
+        boolean baseline;
 
         @Override
         public Integer call() {
-            parent.lab().up(nodes);
+            parent.lab().up(nodes, !baseline);
             return 0;
         }
     }
@@ -159,6 +161,9 @@ final class LabCommand {
         @Option(names = "--at", defaultValue = "10", paramLabel = "SECONDS",
                 description = "When to crash, after the load starts (default ${DEFAULT-VALUE}).")
         double at;
+        @Option(names = "--baseline", description = {"Against a lab without connection takeover (VIPs still move, as",
+                "with keepalived): what users get today. Replaces the lab if it is not in that mode."})
+        boolean baseline;
 
         @Override
         public Integer call() throws Exception {
@@ -173,7 +178,8 @@ final class LabCommand {
             Lab lab = parent.lab();
             var result = new dev.takeover.lab.LoadTest(lab, Path.of(System.getProperty("takeover.home")),
                     parent.spec.commandLine().getOut()).run(new dev.takeover.lab.LoadTest.Options(simulation,
-                    java.time.Duration.ofSeconds(duration), rate, size, crash, java.time.Duration.ofMillis((long) (at * 1000))));
+                    java.time.Duration.ofSeconds(duration), rate, size, crash, java.time.Duration.ofMillis((long) (at * 1000)),
+                    baseline));
             return result.exitCode() == 0 ? 0 : 1;
         }
     }

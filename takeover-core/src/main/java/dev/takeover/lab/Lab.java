@@ -58,6 +58,14 @@ public final class Lab {
 
     /** Replaces any lab with a fresh one of {@code nodes} nodes, started and ready. */
     public LabLayout up(int nodes) {
+        return up(nodes, true);
+    }
+
+    /**
+     * As {@link #up(int)}; with {@code resumeConnections} false, the baseline without connection takeover (see
+     * {@link LabLayout#clusterFile(boolean)}).
+     */
+    public LabLayout up(int nodes, boolean resumeConnections) {
         LabLayout layout = new LabLayout(nodes);
         LabNetwork network = new LabNetwork(layout);
         say("building the lab network (" + layout.hosts().size() + " namespaces on a bridge, " + LabLayout.SUBNET + ")");
@@ -65,7 +73,7 @@ public final class Lab {
         try {
             Files.createDirectories(logs());
             Files.createDirectories(originFiles());
-            Files.writeString(clusterFile(), layout.clusterFile());
+            Files.writeString(clusterFile(), layout.clusterFile(resumeConnections));
         } catch (IOException e) {
             throw new LabException("cannot write the lab's files under " + dir + ": " + e.getMessage(), e);
         }

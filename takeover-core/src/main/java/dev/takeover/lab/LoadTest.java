@@ -33,11 +33,16 @@ public final class LoadTest {
      * @param size       download size (downloads simulation)
      * @param crash      the node to crash, or null
      * @param at         when to crash, after the load starts
+     * @param baseline   run against the baseline lab: VIPs move, connections are not taken over
      */
-    public record Options(String simulation, Duration duration, double rate, String size, String crash, Duration at) {}
+    public record Options(String simulation, Duration duration, double rate, String size, String crash, Duration at,
+                          boolean baseline) {}
 
     /** @param report Gatling's report, if it wrote one; {@code exitCode} is Gatling's */
     public record Result(int exitCode, Optional<Path> report, long crashedAt) {}
+
+    /** Requests started this long after a crash still count as "during" it. */
+    static final Duration DURING = Duration.ofSeconds(5);
 
     private final Lab lab;
     private final Path home;
@@ -60,11 +65,15 @@ public final class LoadTest {
             throw new LabException("the load-test module is not built (" + lib + "): run mvn package");
         }
         LabStatus status = lab.status();
-        if (!status.up() || !status.nodes().stream().allMatch(LabStatus.NodeStatus::healthy)) {
-            lab.up(3);
+        boolean baselineNow = Files.exists(lab.clusterFile())
+                && Files.readString(lab.clusterFile()).contains("enabled: false");
+        if (!status.up() || !status.nodes().stream().allMatch(LabStatus.NodeStatus::healthy)
+                || baselineNow != o.baseline()) {
+            lab.up(3, !o.baseline());
         }
         Path results = lab.dir().resolve("gatling");
         Files.createDirectories(results);
+        Path timeline = results.resolve("timeline-" + System.currentTimeMillis() + ".csv");
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", LabLayout.CLIENT.namespace(),
                 ProcessHandle.current().info().command().orElse("java"),
                 "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Xmx1g",
@@ -73,6 +82,7 @@ public final class LoadTest {
                 "-Dtakeover.duration=" + o.duration().toSeconds(),
                 "-Dtakeover.rate=" + o.rate(),
                 "-Dtakeover.size=" + o.size(),
+                "-Dtakeover.timeline=" + timeline,
                 "io.gatling.app.Gatling", "-s", simulation, "-rf", results.toString()));
         Process gatling = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
@@ -98,6 +108,15 @@ public final class LoadTest {
         report.ifPresent(r -> out.printf("Gatling report: %s%n", r));
         if (crashedAt > 0) {
             out.printf("crashed %s at %d ms since the epoch (%d ms into the load)%n", o.crash(), crashedAt, o.at().toMillis());
+            if (Files.exists(timeline)) {
+                out.printf("%-8s %9s %7s %8s %8s %8s %8s   (during: in flight at the crash or started within %d s)%n",
+                        "phase", "requests", "failed", "p50 ms", "p95 ms", "p99 ms", "max ms", DURING.toSeconds());
+                for (CrashPhases.Phase p : CrashPhases.split(CrashPhases.parse(Files.readAllLines(timeline)), crashedAt,
+                        DURING.toMillis())) {
+                    out.printf("%-8s %9d %7d %8d %8d %8d %8d%n", p.name(), p.requests(), p.failed(), p.p50(), p.p95(),
+                            p.p99(), p.max());
+                }
+            }
         }
         out.flush();
         return new Result(gatling.exitValue(), report, crashedAt);

@@ -66,7 +66,8 @@ public final class NodeRuntime implements AutoCloseable {
         ProxyServer proxy = null;
         try {
             Checkpointing checkpointing = null;
-            if (caps.tcpRepair() && caps.rawSockets() && config.checkpoint().enabled()) {
+            boolean privileged = caps.tcpRepair() && caps.rawSockets();
+            if (privileged && config.checkpoint().enabled()) {
                 Set<InetAddress> vips = config.vips().stream().map(Ipv4Address::toInetAddress).collect(Collectors.toSet());
                 writer = Executors.newFixedThreadPool(4, Thread.ofPlatform().name("checkpoint-", 0).daemon().factory());
                 // A synchronous put waits for a cluster round trip: off the event loops. An asynchronous one only
@@ -77,10 +78,16 @@ public final class NodeRuntime implements AutoCloseable {
                 long smallBody = config.checkpoint().replication() == CheckpointConfig.Replication.SYNC ? -1 : SMALL_BODY;
                 checkpointing = new Checkpointing(cluster.checkpoints(), node.name(), new KernelTcpCapture(), vips::contains,
                         config.checkpoint().interval(), config.checkpoint().byteStep().bytes(), writer, puts, smallBody);
+            }
+            if (privileged) {
                 guard = RstGuard.install();
+                if (checkpointing == null) {
+                    log.warn("checkpointing is disabled in the cluster file: VIPs fail over to a survivor, their "
+                            + "connections do not (clients get a reset), as with an address-only failover");
+                }
             } else {
                 log.warn("running as a plain proxy: connections of this node cannot be taken over, and it takes none over ({})",
-                        caps.tcpRepair() && caps.rawSockets() ? "checkpointing is disabled in the cluster file" : caps.summary());
+                        caps.summary());
             }
             proxy = ProxyServer.start(NodeSettings.of(config, node), clock, checkpointing);
             Failover failover = null;
