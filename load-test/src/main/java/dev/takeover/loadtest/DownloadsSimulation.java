@@ -33,7 +33,7 @@ public class DownloadsSimulation extends Simulation {
 
     {
         setUp(downloads.injectOpen(constantUsersPerSec(lab.rate()).during(lab.duration())))
-                .protocols(http)
+                .protocols(http.disableCaching()) // every request reaches the proxy
                 .assertions(global().failedRequests().count().is(0L));
     }
 }

@@ -147,7 +147,8 @@ final class LabCommand {
         @ParentCommand
         LabCommand parent;
         @Option(names = "--simulation", defaultValue = "hits",
-                description = "hits (1 KiB objects, cached) or downloads (distinct objects, every byte checked); default ${DEFAULT-VALUE}.")
+                description = {"hits (1 KiB objects, cached), downloads (distinct objects) or mixed (hits, a 304,",
+                        "a no-cache revalidation, a download); every body checked; default ${DEFAULT-VALUE}."})
         String simulation;
         @Option(names = "--duration", defaultValue = "30", paramLabel = "SECONDS",
                 description = "How long new users arrive (default ${DEFAULT-VALUE}).")

@@ -24,7 +24,8 @@ public final class LoadTest {
     /** The simulations, by the name {@code --simulation} takes. */
     public static final Map<String, String> SIMULATIONS = Map.of(
             "hits", "dev.takeover.loadtest.HitsSimulation",
-            "downloads", "dev.takeover.loadtest.DownloadsSimulation");
+            "downloads", "dev.takeover.loadtest.DownloadsSimulation",
+            "mixed", "dev.takeover.loadtest.MixedSimulation");
 
     /**
      * @param simulation a key of {@link #SIMULATIONS}
