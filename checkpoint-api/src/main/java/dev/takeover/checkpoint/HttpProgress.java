@@ -85,17 +85,7 @@ public final class HttpProgress implements LayerAppender {
      */
     public void requested(HttpLayer.Requested request) {
         Objects.requireNonNull(request, "request");
-        if (responding != null) {
-            throw new IllegalStateException("a response is in progress: " + responding.target());
-        }
-        if (request.responseStartSendPos() != sent) {
-            throw new IllegalArgumentException("response would start at " + request.responseStartSendPos()
-                    + " but " + sent + " bytes were sent");
-        }
-        if (request.requestEndReceivePos() < receiveEnd) {
-            throw new IllegalArgumentException("request ends at " + request.requestEndReceivePos()
-                    + ", before the previous request's end " + receiveEnd);
-        }
+        requireNextExchange(request.requestEndReceivePos(), request.responseStartSendPos());
         requested = request;
     }
 
@@ -112,19 +102,27 @@ public final class HttpProgress implements LayerAppender {
      */
     public void responding(HttpLayer.Responding response) {
         Objects.requireNonNull(response, "response");
+        requireNextExchange(response.requestEndReceivePos(), response.responseStartSendPos());
+        responding = response;
+        requested = null;
+    }
+
+    /**
+     * A request ending at {@code requestEnd} whose response starts at {@code responseStart} is the connection's next:
+     * no response in progress, the response starts where sending stands, the request ends no earlier than the last.
+     */
+    private void requireNextExchange(long requestEnd, long responseStart) {
         if (responding != null) {
             throw new IllegalStateException("a response is already in progress: " + responding.target());
         }
-        if (response.responseStartSendPos() != sent) {
-            throw new IllegalArgumentException("response starts at " + response.responseStartSendPos()
-                    + " but " + sent + " bytes were sent");
+        if (responseStart != sent) {
+            throw new IllegalArgumentException("response starts at " + responseStart + " but " + sent
+                    + " bytes were sent");
         }
-        if (response.requestEndReceivePos() < receiveEnd) {
-            throw new IllegalArgumentException("request ends at " + response.requestEndReceivePos()
-                    + ", before the previous request's end " + receiveEnd);
+        if (requestEnd < receiveEnd) {
+            throw new IllegalArgumentException("request ends at " + requestEnd + ", before the previous request's end "
+                    + receiveEnd);
         }
-        responding = response;
-        requested = null;
     }
 
     /** Whether the body sent since the last confirmation reached {@link #CONFIRM_INTERVAL}. */

@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import org.infinispan.AdvancedCache;
 import org.infinispan.Cache;
 import org.infinispan.context.Flag;
@@ -211,19 +212,24 @@ public final class ReplicatedCheckpointStore implements CheckpointStore {
         Objects.requireNonNull(id, "id");
         requireNode(claimant, "claimant");
         String key = id.key();
-        return transaction("claim " + key, () -> {
-            StoredEntry e = lockAndRead(key);
-            if (e == null) {
-                return ClaimResult.NotFound.INSTANCE;
-            }
-            if (e.claimant() != null && !e.claimant().equals(claimant)) {
-                return new ClaimResult.AlreadyClaimed(e.claimant());
-            }
-            if (e.claimant() == null) {
-                writing.put(key, e.claimedBy(claimant).encode());
-            }
-            return new ClaimResult.Claimed(e.checkpoint());
-        });
+        return transaction("claim " + key, () -> claimOf(lockAndRead(key), claimant, v -> writing.put(key, v)));
+    }
+
+    /**
+     * What claiming the locked entry {@code e} (null: absent) for {@code claimant} answers; a new claim's entry goes
+     * to {@code write}, to be stored in the same transaction.
+     */
+    private static ClaimResult claimOf(StoredEntry e, String claimant, Consumer<byte[]> write) {
+        if (e == null) {
+            return ClaimResult.NotFound.INSTANCE;
+        }
+        if (e.claimant() != null && !e.claimant().equals(claimant)) {
+            return new ClaimResult.AlreadyClaimed(e.claimant());
+        }
+        if (e.claimant() == null) {
+            write.accept(e.claimedBy(claimant).encode());
+        }
+        return new ClaimResult.Claimed(e.checkpoint());
     }
 
     /** One transaction: one lock command and one commit for all of them, whatever their number. */
@@ -243,17 +249,8 @@ public final class ReplicatedCheckpointStore implements CheckpointStore {
             Map<String, byte[]> claims = new HashMap<>();
             byKey.forEach((key, id) -> {
                 byte[] value = current.get(key);
-                StoredEntry e = value == null ? null : StoredEntry.decode(value);
-                if (e == null) {
-                    results.put(id, ClaimResult.NotFound.INSTANCE);
-                } else if (e.claimant() != null && !e.claimant().equals(claimant)) {
-                    results.put(id, new ClaimResult.AlreadyClaimed(e.claimant()));
-                } else {
-                    if (e.claimant() == null) {
-                        claims.put(key, e.claimedBy(claimant).encode());
-                    }
-                    results.put(id, new ClaimResult.Claimed(e.checkpoint()));
-                }
+                results.put(id, claimOf(value == null ? null : StoredEntry.decode(value), claimant,
+                        v -> claims.put(key, v)));
             });
             if (!claims.isEmpty()) {
                 writing.putAll(claims);

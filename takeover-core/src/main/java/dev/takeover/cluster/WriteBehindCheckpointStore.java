@@ -230,10 +230,7 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
     @Override
     public ClaimResult claim(ConnectionId id, String claimant) {
         Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(claimant, "claimant");
-        if (claimant.isEmpty()) {
-            throw new IllegalArgumentException("claimant must not be empty");
-        }
+        requireClaimant(claimant);
         return afterFlushing(List.of(id), () -> delegate.claim(id, claimant));
     }
 
@@ -271,10 +268,7 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
 
     @Override
     public Map<ConnectionId, ClaimResult> claimAll(Collection<ConnectionId> ids, String claimant) {
-        Objects.requireNonNull(claimant, "claimant");
-        if (claimant.isEmpty()) {
-            throw new IllegalArgumentException("claimant must not be empty");
-        }
+        requireClaimant(claimant);
         List<ConnectionId> list = List.copyOf(ids);
         return afterFlushing(list, () -> delegate.claimAll(list, claimant));
     }
@@ -456,6 +450,14 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
             LOG.warn("closed with {} checkpoints not written: {}", queued.size(), e.toString());
         } finally {
             order.unlock();
+        }
+    }
+
+    /** Checked here, before a flush: a bad argument must not write the queue first. */
+    private static void requireClaimant(String claimant) {
+        Objects.requireNonNull(claimant, "claimant");
+        if (claimant.isEmpty()) {
+            throw new IllegalArgumentException("claimant must not be empty");
         }
     }
 

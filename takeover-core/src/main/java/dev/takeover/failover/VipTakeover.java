@@ -90,8 +90,9 @@ final class VipTakeover {
             ctx.serving(vip);
 
             List<ConnectionCheckpoint> mine = claimConnections(ctx.store(), steps);
-            List<CompletableFuture<ResumePlan>> plans = Collections.synchronizedList(new ArrayList<>());
-            List<ProbeOutcome.Synchronized> resumed = Collections.synchronizedList(new ArrayList<>());
+            // Index-aligned, appended together under plans' lock by the rebuilders; read once they are all done.
+            List<CompletableFuture<ResumePlan>> plans = new ArrayList<>();
+            List<ProbeOutcome.Synchronized> resumed = new ArrayList<>();
             List<CompletableFuture<Void>> rebuilds = new ArrayList<>();
             AtomicLong lastRebuild = new AtomicLong();
             try (OldSequenceProbe probe = OldSequenceProbe.open(ctx.interfaceName(), vip);

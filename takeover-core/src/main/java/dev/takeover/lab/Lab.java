@@ -1,5 +1,6 @@
 package dev.takeover.lab;
 
+import dev.takeover.config.ClusterConfigLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -49,6 +50,17 @@ public final class Lab {
 
     public Path logs() {
         return dir.resolve("logs");
+    }
+
+    /**
+     * Whether the lab's cluster file has its nodes resume connections (false for the baseline, see
+     * {@link #up(int, boolean)}); true while there is no cluster file.
+     *
+     * @throws dev.takeover.config.ConfigException if the cluster file cannot be read or is invalid
+     */
+    public boolean resumesConnections() {
+        return !Files.exists(clusterFile())
+                || ClusterConfigLoader.load(clusterFile()).checkpoint().enabled();
     }
 
     /** The directory the lab's origin serves files from (under {@code /}). */

@@ -66,10 +66,8 @@ public final class LoadTest {
             throw new LabException("the load-test module is not built (" + lib + "): run mvn package");
         }
         LabStatus status = lab.status();
-        boolean baselineNow = Files.exists(lab.clusterFile())
-                && Files.readString(lab.clusterFile()).contains("enabled: false");
         if (!status.up() || !status.nodes().stream().allMatch(LabStatus.NodeStatus::healthy)
-                || baselineNow != o.baseline()) {
+                || lab.resumesConnections() == o.baseline()) {
             lab.up(3, !o.baseline());
         }
         Path results = lab.dir().resolve("gatling");

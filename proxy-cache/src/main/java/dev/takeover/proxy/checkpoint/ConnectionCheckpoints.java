@@ -197,51 +197,48 @@ public final class ConnectionCheckpoints {
         }
     }
 
+    /** Queues a checkpoint of the connection as it stands now behind its earlier writes. */
+    private CompletableFuture<Void> write() {
+        return write(false);
+    }
+
     /**
-     * As {@link #write}, but the chain (and the returned future) completes only once the store has the checkpoint
+     * As {@link #write()}, but the chain (and the returned future) completes only once the store has the checkpoint
      * durably ({@link CheckpointStore#putDurably}): a write-behind store has replicated it.
      */
     private CompletableFuture<Void> writeDurably() {
+        return write(true);
+    }
+
+    private CompletableFuture<Void> write(boolean durable) {
         ConnectionCheckpoint checkpoint = checkpointer.checkpoint(clock.millis());
         lastVersion = checkpoint.version();
         CheckpointStore store = config.store();
-        tail = tail.thenComposeAsync(v -> {
-            try {
-                // Bounded, so that later writes of the connection (and its removal) go on should the cluster stall.
-                return store.putDurably(checkpoint).completeOnTimeout(null, DURABLE_WAIT_MILLIS, TimeUnit.MILLISECONDS)
-                        .handle((r, t) -> {
-                    if (t != null) {
-                        log.warn("could not store the checkpoint of {}: {}", id, t.toString());
-                    } else if (r == null) {
-                        log.debug("checkpoint {} v{} not yet written after {} ms", id, checkpoint.version(),
-                                DURABLE_WAIT_MILLIS);
-                    } else if (!r.stored()) {
-                        log.debug("checkpoint {} v{} not stored: {}", id, checkpoint.version(), r);
-                    }
-                    return null;
-                });
-            } catch (RuntimeException e) {
-                log.warn("could not store the checkpoint of {}: {}", id, e.toString());
-                return CompletableFuture.completedFuture(null);
-            }
-        }, config.puts());
+        tail = tail.thenComposeAsync(v -> put(store, checkpoint, durable), config.puts());
         return tail;
     }
 
-    private CompletableFuture<Void> write() {
-        ConnectionCheckpoint checkpoint = checkpointer.checkpoint(clock.millis());
-        lastVersion = checkpoint.version();
-        CheckpointStore store = config.store();
-        tail = tail.thenRunAsync(() -> {
-            try {
-                PutResult r = store.putIfNewer(checkpoint);
-                if (!r.stored()) {
-                    log.debug("checkpoint {} v{} not stored: {}", id, checkpoint.version(), r);
-                }
-            } catch (RuntimeException e) {
-                log.warn("could not store the checkpoint of {}: {}", id, e.toString());
+    /** One put; completes normally whatever happens, having logged what went wrong. */
+    private CompletableFuture<Void> put(CheckpointStore store, ConnectionCheckpoint checkpoint, boolean durable) {
+        CompletableFuture<PutResult> result;
+        try {
+            // A durable put is bounded, so that later writes of the connection (and its removal) go on should the
+            // cluster stall.
+            result = durable
+                    ? store.putDurably(checkpoint).completeOnTimeout(null, DURABLE_WAIT_MILLIS, TimeUnit.MILLISECONDS)
+                    : CompletableFuture.completedFuture(store.putIfNewer(checkpoint));
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        return result.handle((r, t) -> {
+            if (t != null) {
+                log.warn("could not store the checkpoint of {}: {}", id, t.toString());
+            } else if (r == null) {
+                log.debug("checkpoint {} v{} not yet written after {} ms", id, checkpoint.version(), DURABLE_WAIT_MILLIS);
+            } else if (!r.stored()) {
+                log.debug("checkpoint {} v{} not stored: {}", id, checkpoint.version(), r);
             }
-        }, config.puts());
-        return tail;
+            return null;
+        });
     }
 }
