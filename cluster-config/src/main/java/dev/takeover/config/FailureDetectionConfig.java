@@ -58,4 +58,12 @@ public record FailureDetectionConfig(Duration heartbeatInterval, Duration timeou
                     "timeout " + timeout + " must be greater than heartbeatInterval " + heartbeatInterval);
         }
     }
+
+    /**
+     * The longest a dead node goes unnoticed: silent for {@code timeout}, seen so at the next check, one
+     * {@code heartbeatInterval} later, then excluded after {@code verifyTimeout}.
+     */
+    public Duration longestDetection() {
+        return timeout.plus(heartbeatInterval).plus(verifyTimeout);
+    }
 }

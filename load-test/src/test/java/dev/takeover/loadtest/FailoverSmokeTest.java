@@ -51,18 +51,22 @@ class FailoverSmokeTest {
     }
 
     /**
-     * The simulations CI runs, with a load this machine carries (new users per second). Not {@code hits} and
-     * {@code mixed}: a request a client sends on a keep-alive connection at the instant of the crash is, by the
-     * takeover's rules, unrecorded and reset, and these profiles send thousands per second (seen once in CI: 1 of
-     * 4 000). They run on demand with {@code lab loadtest}.
+     * The simulations CI runs, with a load this machine carries (new users per second), and how many requests
+     * Gatling's client may send again on a new connection. A request sent on a keep-alive connection as the node dies
+     * is sent again by the client's TCP and answered by the survivor ({@code AwaitRetransmission}); before that was
+     * handled, {@code hits} lost 1 of 4 000 here. One case is left by design: with write-behind replication, a small
+     * response completed within the last milliseconds before the crash has no checkpoint yet (bodies up to 64 KiB
+     * are checkpointed once complete, see REPLICATION.md), so its idle connection is reset and the client sends its
+     * next request again (seen once in nine runs of {@code hits} and {@code mixed}). Downloads open a connection each.
      */
     static Stream<Arguments> simulations() {
-        return Stream.of(Arguments.of("downloads", 3.0));
+        return Stream.of(Arguments.of("downloads", 3.0, 0), Arguments.of("hits", 10.0, 1), Arguments.of("mixed", 4.0, 1));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("simulations")
-    void noRequestFailsAndEveryByteIsRightWithANodeCrashedUnderLoad(String simulation, double rate) throws Exception {
+    void noRequestFailsAndEveryByteIsRightWithANodeCrashedUnderLoad(String simulation, double rate, int mayResend)
+            throws Exception {
         StringWriter out = new StringWriter();
         Path home = Path.of("").toAbsolutePath().getParent(); // the module runs in load-test/
         // A crashed node from the previous simulation makes the lab unhealthy: LoadTest brings a fresh one up.
@@ -73,5 +77,7 @@ class FailoverSmokeTest {
         assertThat(r.report()).hasValueSatisfying(report -> assertThat(Files.exists(report)).isTrue());
         assertThat(out.toString()).contains("count of failed events is 0.0 : true");
         assertThat(r.crashedAt()).isPositive();
+        assertThat(r.resent()).as("requests Gatling's client sent again on a new connection: resets it hid")
+                .isLessThanOrEqualTo(mayResend);
     }
 }

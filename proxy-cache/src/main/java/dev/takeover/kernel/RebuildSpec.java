@@ -50,6 +50,14 @@ public record RebuildSpec(FourTuple connection, long sendSeq, long recvSeq, TcpO
         return new RebuildSpec(connection, reply.ack(), reply.seq(), options, timestamp, reply.window(), false);
     }
 
+    /**
+     * This spec receiving from {@code recvSeq} instead: where the checkpoint vouches for the client's bytes, when the
+     * client's reply showed it had sent more (those bytes must come again, or the connection cannot go on).
+     */
+    public RebuildSpec receivingFrom(long recvSeq) {
+        return new RebuildSpec(connection, sendSeq, recvSeq, options, timestamp, peerWindow, freebind);
+    }
+
     /** This spec with {@code IP_FREEBIND} on or off. */
     public RebuildSpec withFreebind(boolean on) {
         return new RebuildSpec(connection, sendSeq, recvSeq, options, timestamp, peerWindow, on);

@@ -8,6 +8,7 @@ import dev.takeover.proxy.exchange.AccessLog;
 import dev.takeover.proxy.exchange.CachingProxy;
 import dev.takeover.proxy.exchange.ClientConnection;
 import dev.takeover.proxy.http.ConnectionTimeouts;
+import dev.takeover.proxy.resume.AwaitRetransmission;
 import dev.takeover.proxy.resume.HttpResume;
 import dev.takeover.proxy.resume.ResumePlan;
 import dev.takeover.proxy.resume.ResumePoint;
@@ -24,8 +25,12 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import dev.takeover.proxy.http.CountingRequestDecoder;
 import dev.takeover.proxy.http.SentBytesCounter;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +65,8 @@ public final class ProxyServer implements AutoCloseable {
     private final HttpDecoderConfig decoderConfig;
     private final Checkpointing checkpointing;
     private final Clock clock;
+    /** Resumed connections whose clients must send bytes again, by VIP, until armed. */
+    private final Map<Channel, InetAddress> awaitingRetransmission = new ConcurrentHashMap<>();
 
     private ProxyServer(ProxySettings settings, Clock clock, Checkpointing checkpointing) throws InterruptedException {
         this.settings = settings;
@@ -150,6 +157,7 @@ public final class ProxyServer implements AutoCloseable {
                 case ResumePlan.Continue go -> {
                     initPipeline(ch, point.sendPosition(), point.receivePosition(),
                             new ClientConnection.Resumed(point.checkpoint(), point.sendPosition(), go.rest(), go.close(), null));
+                    awaitRetransmission(ch, point);
                     register.accept(ch);
                 }
                 case ResumePlan.Replay replay -> {
@@ -157,11 +165,38 @@ public final class ProxyServer implements AutoCloseable {
                     byte[] head = replay.requestHead();
                     initPipeline(ch, point.sendPosition(), point.receivePosition() - head.length,
                             new ClientConnection.Resumed(point.checkpoint(), point.sendPosition(), null, false, head));
+                    awaitRetransmission(ch, point);
                     register.accept(ch);
                 }
             }
             return plan;
         });
+    }
+
+    private void awaitRetransmission(Channel ch, ResumePoint point) {
+        if (point.unrecordedBytes() > 0) {
+            ch.pipeline().addFirst("retransmission", new AwaitRetransmission(point.unrecordedBytes()));
+            awaitingRetransmission.put(ch, point.checkpoint().ip().vip());
+            ch.closeFuture().addListener(f -> awaitingRetransmission.remove(ch));
+        }
+    }
+
+    /**
+     * Arms the {@link AwaitRetransmission} of every connection of {@code vip} resumed since the last call: each is
+     * reset unless its client's bytes beyond the checkpoint arrive within {@code within}. Call it once the VIP's
+     * resets can reach clients.
+     *
+     * @return how many connections were armed
+     */
+    public int expectRetransmissions(InetAddress vip, Duration within) {
+        int armed = 0;
+        for (var e : awaitingRetransmission.entrySet()) {
+            if (e.getValue().equals(vip) && awaitingRetransmission.remove(e.getKey(), vip)) {
+                e.getKey().pipeline().fireUserEventTriggered(new AwaitRetransmission.Deadline(within));
+                armed++;
+            }
+        }
+        return armed;
     }
 
     /** Starts a node; returns once it listens. A bind failure throws with the address in the message. */

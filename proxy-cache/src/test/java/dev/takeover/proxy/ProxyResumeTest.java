@@ -12,6 +12,7 @@ import dev.takeover.proxy.checkpoint.TcpCapture;
 import dev.takeover.proxy.resume.ResumePlan;
 import dev.takeover.proxy.resume.ResumePoint;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
@@ -303,6 +304,31 @@ class ProxyResumeTest {
         ResumePoint point = new ResumePoint(idle, 500, 49);
         assertThat(b.resume(new EmbeddedChannel(false, false), point, c -> { }).get(10, TimeUnit.SECONDS))
                 .isInstanceOfSatisfying(ResumePlan.Reset.class, r -> assertThat(r.why()).contains("missing 500 bytes"));
+    }
+
+    @Test
+    void aClientAheadOfTheCheckpointIsWaitedForOnlyOnceItsVipIsArmedAndOnlyUntilItsBytesArrive() throws Exception {
+        Served s = serveOnA("/obj");
+        ConnectionCheckpoint idle = s.checkpoint().next("a", System.currentTimeMillis(), TCP, new HttpLayer.Idle(49, 1000, 1));
+        ResumePoint point = new ResumePoint(idle, 1000, 49, 30);
+        EmbeddedChannel resent = new EmbeddedChannel(false, false);
+        EmbeddedChannel silent = new EmbeddedChannel(false, false);
+        for (EmbeddedChannel ch : List.of(resent, silent)) {
+            assertThat(b.resume(ch, point, c -> { }).get(10, TimeUnit.SECONDS)).isInstanceOf(ResumePlan.Continue.class);
+            ch.register();
+        }
+        Duration wait = Duration.ofSeconds(3);
+        assertThat(b.expectRetransmissions(java.net.InetAddress.getByName("198.18.0.250"), wait)).as("another VIP").isZero();
+        resent.writeInbound(Unpooled.copiedBuffer("GET /obj HTTP/1.1\r\nHo", StandardCharsets.US_ASCII));
+        assertThat(b.expectRetransmissions(idle.ip().vip(), wait)).isEqualTo(2);
+        assertThat(b.expectRetransmissions(idle.ip().vip(), wait)).as("each connection is armed once").isZero();
+        for (EmbeddedChannel ch : List.of(resent, silent)) {
+            ch.advanceTimeBy(wait.toMillis(), TimeUnit.MILLISECONDS);
+            ch.runScheduledPendingTasks();
+        }
+        assertThat(resent.isOpen()).as("its bytes came again").isTrue();
+        assertThat(silent.isOpen()).as("its bytes never came: the dead node had acknowledged them").isFalse();
+        resent.close();
     }
 
 }

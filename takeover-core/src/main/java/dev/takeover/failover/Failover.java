@@ -16,6 +16,7 @@ import dev.takeover.proxy.ProxyServer;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,7 +50,7 @@ public final class Failover implements MembershipListener, AutoCloseable {
     /** What a takeover works with. */
     record Context(String self, String interfaceName, int prefixLength, Clock clock, RstGuard guard,
                    InterfaceAddresses addresses, VipDirectory vips, CheckpointStore store, ProxyServer proxy,
-                   Consumer<Inet4Address> onClaimed) {
+                   Duration detection, Consumer<Inet4Address> onClaimed) {
         void serving(Inet4Address vip) {
             onClaimed.accept(vip);
         }
@@ -73,7 +74,7 @@ public final class Failover implements MembershipListener, AutoCloseable {
         this.config = config;
         this.cluster = cluster;
         this.ctx = new Context(self.name(), self.interfaceName(), self.prefix(), clock, guard, addresses, cluster.vips(),
-                cluster.checkpoints(), proxy, this::claimed);
+                cluster.checkpoints(), proxy, config.failureDetection().longestDetection(), this::claimed);
     }
 
     /**

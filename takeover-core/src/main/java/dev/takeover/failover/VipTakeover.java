@@ -4,7 +4,9 @@ import dev.takeover.checkpoint.CheckpointStore;
 import dev.takeover.checkpoint.ClaimResult;
 import dev.takeover.checkpoint.ConnectionCheckpoint;
 import dev.takeover.cluster.VipDirectory;
+import dev.takeover.kernel.FourTuple;
 import dev.takeover.kernel.GratuitousArp;
+import dev.takeover.kernel.LocalSockets;
 import dev.takeover.kernel.RstGuard;
 import dev.takeover.probe.OldSequenceProbe;
 import dev.takeover.probe.ProbeOutcome;
@@ -15,9 +17,11 @@ import dev.takeover.rebuild.SocketRebuild;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,10 +37,13 @@ import org.slf4j.LoggerFactory;
  *       no RST from the VIP while its connections have no socket, and the guard costs nothing at takeover time);</li>
  *   <li>claim the VIP in the directory (one survivor wins), put it on the interface, gratuitous ARP
  *       (repeated by {@link Failover});</li>
- *   <li>claim each checkpointed connection of the VIP in the store, probe them all at once;</li>
- *   <li>per answer: rebuild the socket with TCP_REPAIR and hand it to the proxy, which resumes the
- *       response in flight byte for byte, or resets it when it cannot;</li>
- *   <li>lift the guard; reset the clients that sent bytes nobody recorded; drop the silent ones.</li>
+ *   <li>claim each checkpointed connection of the VIP in the store (dropping those whose four-tuple a newer
+ *       connection here holds), probe them all at once;</li>
+ *   <li>per answer: rebuild the socket with TCP_REPAIR at the checkpointed positions and hand it to the proxy, which
+ *       resumes the response in flight byte for byte, or resets it when it cannot;</li>
+ *   <li>lift the guard; reset the clients whose answer contradicts their checkpoint; drop the silent ones; give the
+ *       clients that had sent bytes beyond their checkpoints a bounded time to send them again, after which the
+ *       proxy resets them ({@code AwaitRetransmission}).</li>
  * </ol>
  * Runs on one thread; one instance per VIP and failure.
  */
@@ -44,6 +51,7 @@ final class VipTakeover {
     private static final Logger log = LoggerFactory.getLogger(VipTakeover.class);
     /** Threads rebuilding sockets while the probe reads answers: each rebuild is a dozen system calls. */
     private static final int REBUILDERS = 4;
+    private static final LocalSockets LOCAL_SOCKETS = new LocalSockets();
 
     private final Failover.Context ctx;
     private final Inet4Address vip;
@@ -74,7 +82,7 @@ final class VipTakeover {
             return null;
         }
         List<TakeoverReport.Connection> lines = Collections.synchronizedList(new ArrayList<>());
-        List<ProbeOutcome.Unrecorded> toReset = new ArrayList<>();
+        List<ProbeOutcome.Behind> toReset = new ArrayList<>();
         List<ProbeOutcome.Synchronized> resetByProbe = Collections.synchronizedList(new ArrayList<>());
         long claimed;
         long probed;
@@ -89,7 +97,7 @@ final class VipTakeover {
             steps.mark("arp");
             ctx.serving(vip);
 
-            List<ConnectionCheckpoint> mine = claimConnections(ctx.store(), steps);
+            List<ConnectionCheckpoint> mine = withoutNewerConnections(claimConnections(ctx.store(), steps), lines);
             // Index-aligned, appended together under plans' lock by the rebuilders; read once they are all done.
             List<CompletableFuture<ResumePlan>> plans = new ArrayList<>();
             List<ProbeOutcome.Synchronized> resumed = new ArrayList<>();
@@ -104,20 +112,24 @@ final class VipTakeover {
                     switch (o) {
                         case ProbeOutcome.Synchronized s -> rebuilds.add(CompletableFuture.runAsync(() -> {
                             try {
-                                int fd = SocketRebuild.rebuild(s, clock.millis());
+                                int fd = SocketRebuild.rebuild(s, clock.millis(), LOCAL_SOCKETS);
                                 lastRebuild.accumulateAndGet(clock.millis(), Math::max);
                                 synchronized (plans) {
                                     plans.add(ctx.proxy().resume(fd, new ResumePoint(s.checkpoint(), s.sendPosition(),
-                                            s.receivePosition())));
+                                            s.receivePosition(), s.unrecordedBytes())));
                                     resumed.add(s);
                                 }
+                            } catch (SocketRebuild.FourTupleInUse e) {
+                                // No RST: it would reach the client's newer connection, which answered the probe.
+                                lines.add(line(o.checkpoint(), "dropped", "its four-tuple belongs to a newer connection here"));
+                                forget(o.checkpoint());
                             } catch (IOException | RuntimeException e) {
                                 lines.add(line(o.checkpoint(), "reset", "rebuild failed: " + e.getMessage()));
                                 resetByProbe.add(s);
                                 forget(o.checkpoint());
                             }
                         }, rebuilders));
-                        case ProbeOutcome.Unrecorded u -> toReset.add(u);
+                        case ProbeOutcome.Behind b -> toReset.add(b);
                         case ProbeOutcome.ClientReset r -> {
                             lines.add(line(o.checkpoint(), "dropped", "the client had reset the connection"));
                             forget(o.checkpoint());
@@ -138,9 +150,10 @@ final class VipTakeover {
                     ResumePlan plan = plans.get(i).orTimeout(10, TimeUnit.SECONDS).exceptionally(t ->
                             new ResumePlan.Reset("resume failed: " + t.getMessage())).join();
                     lines.add(switch (plan) {
-                        case ResumePlan.Continue c -> line(s.checkpoint(), "resumed", "at byte " + s.sendPosition());
+                        case ResumePlan.Continue c -> line(s.checkpoint(), "resumed", "at byte " + s.sendPosition()
+                                + awaiting(s));
                         case ResumePlan.Replay q -> line(s.checkpoint(), "resumed",
-                                "request answered from the start at byte " + s.sendPosition());
+                                "request answered from the start at byte " + s.sendPosition() + awaiting(s));
                         case ResumePlan.Reset r -> {
                             resetByProbe.add(s); // the socket's own RST met the guard
                             yield line(s.checkpoint(), "reset", r.why());
@@ -156,10 +169,16 @@ final class VipTakeover {
                 for (ProbeOutcome.Synchronized r : resetByProbe) {
                     probe.reset(r.checkpoint(), r.reply());
                 }
-                for (ProbeOutcome.Unrecorded u : toReset) {
-                    probe.reset(u.checkpoint(), u.reply());
-                    lines.add(line(u.checkpoint(), "reset", u.unrecordedBytes() + " bytes from the client were never recorded"));
-                    forget(u.checkpoint());
+                for (ProbeOutcome.Behind b : toReset) {
+                    probe.reset(b.checkpoint(), b.reply());
+                    lines.add(line(b.checkpoint(), "reset", "the checkpoint counts " + b.missingBytes()
+                            + " bytes the client never sent"));
+                    forget(b.checkpoint());
+                }
+                int awaited = ctx.proxy().expectRetransmissions(vip, retransmissionWait(clock.millis()));
+                if (awaited > 0) {
+                    log.info("{}: {} clients had sent bytes beyond their checkpoints; waiting for them to come again",
+                            vip.getHostAddress(), awaited);
                 }
             }
         } finally {
@@ -186,6 +205,47 @@ final class VipTakeover {
         });
         steps.mark("claims");
         return mine;
+    }
+
+    /**
+     * How long a client that sent bytes beyond its checkpoint has to send them again. It sent them after the dead
+     * node's last sign of life, at most one detection delay before {@code detected}, and has been retransmitting since,
+     * each wait twice the one before: its next try comes within the time since it sent, plus a first timeout (200 ms
+     * on Linux; a second allows for slower paths).
+     */
+    Duration retransmissionWait(long now) {
+        return Duration.ofMillis(Math.max(0, now - detected)).plus(ctx.detection()).plusSeconds(1);
+    }
+
+    private static String awaiting(ProbeOutcome.Synchronized s) {
+        return s.unrecordedBytes() == 0 ? "" : "; " + s.unrecordedBytes() + " bytes beyond the checkpoint awaited again";
+    }
+
+    /**
+     * Drops the checkpoints whose four-tuple is an established connection here already: the client opened it to this
+     * node, from the port of a connection that had closed on the dead node but whose checkpoint outlived it. Probing
+     * would reach the new connection, and a reset would kill it.
+     */
+    private List<ConnectionCheckpoint> withoutNewerConnections(List<ConnectionCheckpoint> claimed,
+                                                               List<TakeoverReport.Connection> lines) {
+        Set<FourTuple> live;
+        try {
+            live = LOCAL_SOCKETS.established(vip);
+        } catch (IOException e) {
+            log.warn("cannot list the connections {} has here; probing every checkpoint: {}", vip.getHostAddress(),
+                    e.getMessage());
+            return claimed;
+        }
+        List<ConnectionCheckpoint> toProbe = new ArrayList<>(claimed.size());
+        for (ConnectionCheckpoint c : claimed) {
+            if (live.contains(OldSequenceProbe.tuple(c))) {
+                lines.add(line(c, "dropped", "its four-tuple belongs to a newer connection here"));
+                forget(c);
+            } else {
+                toProbe.add(c);
+            }
+        }
+        return toProbe;
     }
 
     private void forget(ConnectionCheckpoint c) {

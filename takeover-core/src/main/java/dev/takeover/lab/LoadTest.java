@@ -39,8 +39,17 @@ public final class LoadTest {
     public record Options(String simulation, Duration duration, double rate, String size, String crash, Duration at,
                           boolean baseline) {}
 
-    /** @param report Gatling's report, if it wrote one; {@code exitCode} is Gatling's */
-    public record Result(int exitCode, Optional<Path> report, long crashedAt) {}
+    /**
+     * @param exitCode  Gatling's
+     * @param report    Gatling's report, if it wrote one
+     * @param crashedAt when the node was crashed (ms since the epoch), 0 for none
+     * @param resent    requests Gatling's client sent again, on a new connection, because the keep-alive connection it
+     *                  had sent them on closed first: a failure Gatling hides from its statistics
+     */
+    public record Result(int exitCode, Optional<Path> report, long crashedAt, long resent) {}
+
+    /** What Gatling's client logs (at debug, see load-test's logback.xml) when it sends a request again. */
+    static final String RESENT = "Retrying with new HTTP/1.1 connection";
 
     /** Requests started this long after a crash still count as "during" it. */
     static final Duration DURING = Duration.ofSeconds(5);
@@ -105,6 +114,11 @@ public final class LoadTest {
                     .map(l -> Path.of(l.substring(l.indexOf("file://") + 7)));
         }
         report.ifPresent(r -> out.printf("Gatling report: %s%n", r));
+        long resent;
+        synchronized (lines) {
+            resent = lines.stream().filter(l -> l.contains(RESENT)).count();
+        }
+        out.printf("requests sent again by Gatling's client after their keep-alive connection closed: %d%n", resent);
         if (crashedAt > 0) {
             out.printf("crashed %s at %d ms since the epoch (%d ms into the load)%n", o.crash(), crashedAt, o.at().toMillis());
             if (Files.exists(timeline)) {
@@ -118,7 +132,7 @@ public final class LoadTest {
             }
         }
         out.flush();
-        return new Result(gatling.exitValue(), report, crashedAt);
+        return new Result(gatling.exitValue(), report, crashedAt, resent);
     }
 
     /** Prints Gatling's summary blocks (not its progress reports) and keeps every line. */

@@ -103,12 +103,11 @@ public final class OldSequenceProbe implements AutoCloseable {
         long received = receivePosition(c.http());
         int expected = tcp.recvSeq(received);
         int clientSeq = (int) reply.seq();
-        long beyond = SeqNum.distance(expected, clientSeq);
-        if (beyond != 0) {
-            return new ProbeOutcome.Unrecorded(c, reply, beyond);
+        if (SeqNum.compare(clientSeq, expected) < 0) {
+            return new ProbeOutcome.Behind(c, reply, SeqNum.distance(clientSeq, expected));
         }
         long send = tcp.sendBytes((int) reply.ack(), sendPosition(c.http()));
-        return new ProbeOutcome.Synchronized(c, reply, send, received);
+        return new ProbeOutcome.Synchronized(c, reply, send, received, SeqNum.distance(expected, clientSeq));
     }
 
     /**

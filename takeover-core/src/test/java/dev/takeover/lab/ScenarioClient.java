@@ -22,7 +22,9 @@ import java.nio.file.Path;
  *   <li>{@code idle VIP}: a keep-alive connection answers one request, then (after the takeover)
  *       another on the same connection;</li>
  *   <li>{@code unrecorded VIP}: after one answered request, the client sends part of another, which
- *       nobody can have recorded: the survivor must reset the connection;</li>
+ *       the node acknowledges but cannot have recorded: the survivor must reset the connection;</li>
+ *   <li>{@code during VIP}: after one answered request, the client sends another once the node is dead (told
+ *       GO right after the crash): nobody acknowledged it, the client sends it again, and the survivor answers it;</li>
  *   <li>{@code changed VIP TARGET ORIGINAL}: a download of a file whose content changes at the origin
  *       during the takeover: the client must get the old bytes only, then a reset.</li>
  * </ul>
@@ -36,6 +38,7 @@ public final class ScenarioClient {
             String result = switch (args[0]) {
                 case "idle" -> idle(s, args[1], control);
                 case "unrecorded" -> unrecorded(s, args[1], control);
+                case "during" -> during(s, args[1], control);
                 case "changed" -> changed(s, args[1], args[2], Files.readAllBytes(Path.of(args[3])), control);
                 default -> "unknown scenario " + args[0];
             };
@@ -52,6 +55,19 @@ public final class ScenarioClient {
         }
         ready(control);
         return get(s, vip, "/synthetic/2k/idle-" + System.nanoTime());
+    }
+
+    private static String during(Socket s, String vip, BufferedReader control) throws IOException {
+        String first = get(s, vip, "/synthetic/1k/during-" + System.nanoTime());
+        if (!first.equals("ok")) {
+            return "first request " + first;
+        }
+        ready(control);
+        try {
+            return get(s, vip, "/synthetic/2k/during-" + System.nanoTime());
+        } catch (SocketException e) {
+            return e.getMessage() != null && e.getMessage().contains("reset") ? "reset" : "error " + e.getMessage();
+        }
     }
 
     private static String unrecorded(Socket s, String vip, BufferedReader control) throws IOException {

@@ -45,16 +45,30 @@ class OldSequenceProbeTest {
         assertThat(o).isInstanceOfSatisfying(ProbeOutcome.Synchronized.class, s -> {
             assertThat(s.sendPosition()).isEqualTo(305_000);
             assertThat(s.receivePosition()).isEqualTo(120);
+            assertThat(s.unrecordedBytes()).isZero();
         });
     }
 
     @ParameterizedTest
     @MethodSource("starts")
-    void aClientThatSentBytesNobodyRecordedIsReset(int sendStart, int recvStart) {
+    void aClientThatSentBytesNobodyRecordedResumesAtTheCheckpointAwaitingThemAgain(int sendStart, int recvStart) {
         ConnectionCheckpoint c = responding(sendStart, recvStart, -1);
         ProbeOutcome o = OldSequenceProbe.classify(c, reply(SeqNum.toUnsigned(SeqNum.add(recvStart, 120 + 37)),
                 SeqNum.toUnsigned(SeqNum.add(sendStart, 5000)), TcpHeader.ACK));
-        assertThat(o).isInstanceOfSatisfying(ProbeOutcome.Unrecorded.class, u -> assertThat(u.unrecordedBytes()).isEqualTo(37));
+        assertThat(o).isInstanceOfSatisfying(ProbeOutcome.Synchronized.class, s -> {
+            assertThat(s.receivePosition()).as("receiving resumes where the checkpoint vouches for").isEqualTo(120);
+            assertThat(s.unrecordedBytes()).isEqualTo(37);
+            assertThat(s.sendPosition()).isEqualTo(5000);
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("starts")
+    void aClientBehindTheCheckpointedReceivePositionIsReset(int sendStart, int recvStart) {
+        ConnectionCheckpoint c = responding(sendStart, recvStart, -1);
+        ProbeOutcome o = OldSequenceProbe.classify(c, reply(SeqNum.toUnsigned(SeqNum.add(recvStart, 100)),
+                SeqNum.toUnsigned(SeqNum.add(sendStart, 5000)), TcpHeader.ACK));
+        assertThat(o).isInstanceOfSatisfying(ProbeOutcome.Behind.class, b -> assertThat(b.missingBytes()).isEqualTo(20));
     }
 
     @ParameterizedTest

@@ -9,14 +9,21 @@ import java.util.Objects;
  *
  * @param checkpoint      the dead owner's last checkpoint of the connection
  * @param sendPosition    the client's acknowledgment: the first byte it has not received
- * @param receivePosition the client's sequence: the first byte it has not sent (equal to the
- *                        checkpointed receive position, or the connection would have been reset)
+ * @param receivePosition the checkpointed receive position: the first byte from the client not yet read
+ * @param unrecordedBytes how many bytes the client had sent beyond it: they must arrive again
+ *                        ({@link AwaitRetransmission}), or the connection is reset
  */
-public record ResumePoint(ConnectionCheckpoint checkpoint, long sendPosition, long receivePosition) {
+public record ResumePoint(ConnectionCheckpoint checkpoint, long sendPosition, long receivePosition, long unrecordedBytes) {
     public ResumePoint {
         Objects.requireNonNull(checkpoint, "checkpoint");
-        if (sendPosition < 0 || receivePosition < 0) {
-            throw new IllegalArgumentException("positions must not be negative: " + sendPosition + ", " + receivePosition);
+        if (sendPosition < 0 || receivePosition < 0 || unrecordedBytes < 0) {
+            throw new IllegalArgumentException("positions must not be negative: " + sendPosition + ", " + receivePosition
+                    + ", " + unrecordedBytes);
         }
+    }
+
+    /** A point whose client sent nothing beyond the checkpoint. */
+    public ResumePoint(ConnectionCheckpoint checkpoint, long sendPosition, long receivePosition) {
+        this(checkpoint, sendPosition, receivePosition, 0);
     }
 }

@@ -1,0 +1,85 @@
+package dev.takeover.proxy.resume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A taken-over connection waits, once armed, a bounded time for its client's bytes to come again; then it is reset. */
+class AwaitRetransmissionTest {
+    private static final Duration WAIT = Duration.ofSeconds(2);
+
+    @Test
+    void anArmedConnectionThatReadsNothingIsClosedWhenTheWaitEnds() {
+        EmbeddedChannel ch = new EmbeddedChannel(new AwaitRetransmission(37));
+        ch.pipeline().fireUserEventTriggered(new AwaitRetransmission.Deadline(WAIT));
+        ch.advanceTimeBy(WAIT.toMillis() - 1, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isOpen()).as("not before the wait ends").isTrue();
+        ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isOpen()).isFalse();
+    }
+
+    @Test
+    void bytesThatComeAgainPassThroughAndEndTheWait() {
+        EmbeddedChannel ch = new EmbeddedChannel(new AwaitRetransmission(37));
+        ch.pipeline().fireUserEventTriggered(new AwaitRetransmission.Deadline(WAIT));
+        ch.writeInbound(Unpooled.copiedBuffer(new byte[] {'G', 'E', 'T'}));
+        ByteBuf read = ch.readInbound();
+        assertThat(read.readableBytes()).isEqualTo(3);
+        read.release();
+        assertThat(ch.pipeline().get(AwaitRetransmission.class)).isNull();
+        ch.advanceTimeBy(WAIT.toMillis() * 10, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isOpen()).isTrue();
+    }
+
+    @Test
+    void bytesBeforeTheArmingEndTheWaitToo() {
+        EmbeddedChannel ch = new EmbeddedChannel(new AwaitRetransmission(37));
+        ch.writeInbound(Unpooled.copiedBuffer(new byte[] {'G'}));
+        ((ByteBuf) ch.readInbound()).release();
+        ch.pipeline().fireUserEventTriggered(new AwaitRetransmission.Deadline(WAIT));
+        ch.advanceTimeBy(WAIT.toMillis() * 10, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isOpen()).isTrue();
+    }
+
+    @Test
+    void anUnarmedConnectionWaitsForItsArming() {
+        // The takeover still guards the VIP: a reset now would be dropped and leave the client hanging.
+        EmbeddedChannel ch = new EmbeddedChannel(new AwaitRetransmission(37));
+        ch.advanceTimeBy(WAIT.toMillis() * 10, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isOpen()).isTrue();
+    }
+
+    @Test
+    void aSecondArmingDoesNotMoveTheDeadline() {
+        EmbeddedChannel ch = new EmbeddedChannel(new AwaitRetransmission(37));
+        ch.pipeline().fireUserEventTriggered(new AwaitRetransmission.Deadline(WAIT));
+        ch.advanceTimeBy(WAIT.toMillis() / 2, TimeUnit.MILLISECONDS);
+        ch.pipeline().fireUserEventTriggered(new AwaitRetransmission.Deadline(WAIT));
+        ch.advanceTimeBy(WAIT.toMillis() / 2, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isOpen()).isFalse();
+    }
+
+    @Test
+    void otherEventsPassThrough() {
+        Object[] seen = new Object[1];
+        EmbeddedChannel ch = new EmbeddedChannel(new AwaitRetransmission(37), new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object evt) {
+                seen[0] = evt;
+            }
+        });
+        ch.pipeline().fireUserEventTriggered("other");
+        assertThat(seen[0]).isEqualTo("other");
+    }
+}
