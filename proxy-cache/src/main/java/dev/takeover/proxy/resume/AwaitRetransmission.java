@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * the node died). The socket was rebuilt at the checkpointed receive position, so:
  * <ul>
  *   <li>if the dead node never acknowledged those bytes, the client's retransmission brings them again, in order,
- *       and the connection goes on: the first byte read removes this handler;</li>
+ *       and the connection goes on: the first byte read from the socket removes this handler;</li>
  *   <li>if it had acknowledged them, the client never sends them again and nobody can answer them: once armed by a
  *       {@link Deadline}, a connection that has read nothing when it passes is reset.</li>
  * </ul>
@@ -34,6 +34,7 @@ public final class AwaitRetransmission extends ChannelInboundHandlerAdapter {
 
     private final long unrecordedBytes;
     private ScheduledFuture<?> timer;
+    private boolean active;
 
     /** @param unrecordedBytes how many bytes the client had sent beyond the checkpoint, for the log */
     public AwaitRetransmission(long unrecordedBytes) {
@@ -41,8 +42,18 @@ public final class AwaitRetransmission extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.fireChannelActive();
+        // A recorded request the connection replays (ResumePlan.Replay) passes here while the channel turns active:
+        // it is not the client's. Only reads from now on come from the socket.
+        active = true;
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ctx.pipeline().remove(this);
+        if (active) {
+            ctx.pipeline().remove(this);
+        }
         ctx.fireChannelRead(msg);
     }
 

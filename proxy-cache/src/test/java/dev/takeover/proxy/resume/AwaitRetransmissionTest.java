@@ -82,4 +82,28 @@ class AwaitRetransmissionTest {
         ch.pipeline().fireUserEventTriggered("other");
         assertThat(seen[0]).isEqualTo("other");
     }
+
+    @Test
+    void aReplayedRequestIsNotTheClientsBytes() throws Exception {
+        // ClientConnection replays a recorded request head through the pipeline while the channel turns active.
+        EmbeddedChannel ch = new EmbeddedChannel(false, false, new AwaitRetransmission(37),
+                new io.netty.channel.ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(io.netty.channel.ChannelHandlerContext ctx) {
+                        ctx.pipeline().fireChannelRead(Unpooled.copiedBuffer(new byte[] {'G', 'E', 'T'}));
+                        ctx.fireChannelActive();
+                    }
+
+                    @Override
+                    public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                        ((ByteBuf) msg).release();
+                    }
+                });
+        ch.register();
+        assertThat(ch.pipeline().get(AwaitRetransmission.class)).isNotNull();
+        ch.pipeline().fireUserEventTriggered(new AwaitRetransmission.Deadline(WAIT));
+        ch.advanceTimeBy(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isOpen()).isFalse();
+    }
 }
