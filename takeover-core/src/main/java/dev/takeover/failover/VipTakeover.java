@@ -228,6 +228,9 @@ final class VipTakeover {
      */
     private List<ConnectionCheckpoint> withoutNewerConnections(List<ConnectionCheckpoint> claimed,
                                                                List<TakeoverReport.Connection> lines) {
+        if (claimed.isEmpty()) {
+            return claimed; // nothing to compare: spare the takeover the ss run
+        }
         Set<FourTuple> live;
         try {
             live = LOCAL_SOCKETS.established(vip);
