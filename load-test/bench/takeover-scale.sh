@@ -26,16 +26,18 @@ exec 3>"$OUT/control"   # held open: the client waits for a line on it
 for _ in $(seq 1 600); do grep -q '^READY' "$OUT/client.txt" 2>/dev/null && break; sleep 0.5; done
 grep -q '^READY' "$OUT/client.txt" || { echo "the client did not open its connections within 300 s" >&2; exit 1; }
 grep '^NOT READY' "$OUT/client.txt" >&2 || true
+# The lab's logs are appended across runs: wait for two takeovers more than they hold now.
+BEFORE=$(cat "$ROOT"/.lab/logs/n1.log "$ROOT"/.lab/logs/n3.log | grep -c 'TAKEOVER {' || true)
 "$ROOT/bin/takeover" lab crash n2 >"$OUT/crash.txt" 2>&1
 CRASH=$(grep -o 'link cut at [0-9]*' "$OUT/crash.txt" | grep -o '[0-9]*$')
 for _ in $(seq 1 240); do
-  [[ $(cat "$ROOT"/.lab/logs/n1.log "$ROOT"/.lab/logs/n3.log | grep -c 'TAKEOVER {' ) -ge 2 ]] && break; sleep 0.5; done
+  [[ $(cat "$ROOT"/.lab/logs/n1.log "$ROOT"/.lab/logs/n3.log | grep -c 'TAKEOVER {' ) -ge $((BEFORE + 2)) ]] && break; sleep 0.5; done
 sleep 1
 echo GO >&3
 for _ in $(seq 1 240); do kill -0 $CLIENT 2>/dev/null || break; sleep 0.5; done
 kill $CLIENT 2>/dev/null || true
 grep -h 'TAKEOVER {' "$ROOT"/.lab/logs/n1.log "$ROOT"/.lab/logs/n3.log | sed 's/.*TAKEOVER //' >"$OUT/takeovers.jsonl"
-grep -h 'took .* over' "$ROOT"/.lab/logs/n1.log "$ROOT"/.lab/logs/n3.log >"$OUT/steps.txt" || true
+for n in n1 n3; do grep -h 'took .* over' "$ROOT"/.lab/logs/$n.log | tail -n 1; done >"$OUT/steps.txt" || true
 python3 - "$OUT" "$CRASH" "$N" "$A" <<'PY' | tee "$OUT/summary.md"
 import json, sys, collections
 out, crash, n, a = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])

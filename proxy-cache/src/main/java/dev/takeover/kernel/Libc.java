@@ -134,6 +134,9 @@ final class Libc {
     private static final MethodHandle POLL = downcall("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
     private static final MethodHandle CLOSE = downcall("close", JAVA_INT, JAVA_INT);
     private static final MethodHandle IF_NAMETOINDEX = downcall("if_nametoindex", JAVA_INT, ADDRESS);
+    private static final MethodHandle GETTID = downcall("gettid", JAVA_INT);
+    private static final MethodHandle SETPRIORITY = downcall("setpriority", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+    static final int PRIO_PROCESS = 0;
     // ioctl is variadic: its third argument must be declared as such for the calling convention.
     private static final MethodHandle IOCTL = Linker.nativeLinker().downcallHandle(
             symbol("ioctl"), FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
@@ -317,6 +320,16 @@ final class Libc {
             }
             return index;
         }
+    }
+
+    /** The calling thread's kernel id (never fails). */
+    static int gettid() throws KernelException {
+        return (int) call("gettid", s -> (int) GETTID.invokeExact(s));
+    }
+
+    /** Sets the nice value of one thread ({@code who} a thread id with {@link #PRIO_PROCESS}, as on Linux). */
+    static void setpriority(int which, int who, int nice) throws KernelException {
+        call("setpriority", s -> (int) SETPRIORITY.invokeExact(s, which, who, nice));
     }
 
     static void close(int fd) throws KernelException {

@@ -73,7 +73,7 @@ public final class ProxyServer implements AutoCloseable {
         this.transport = Transport.best();
         this.clock = clock;
         this.checkpointing = checkpointing;
-        this.group = transport.newGroup(settings.ioThreads());
+        this.group = transport.newGroup(settings.ioThreads(), "proxy-io", settings.ioNice());
         this.store = new CaffeineObjectStore(settings.cacheBytes());
         this.upstream = new UpstreamClient(group, transport.channel(), settings.upstream(), clock);
         this.router = new CachingProxy(store, upstream, clock, settings.maxObjectSize(),

@@ -21,10 +21,12 @@ import java.util.Objects;
  * @param maxStaleOnError  how stale a stored response may be to stand in for a failing origin when
  *                         the response itself does not say (default 1 day)
  * @param ioThreads        event-loop threads, 0 for one per core
+ * @param ioNice           nice value of the event-loop threads, 0 (default: the process's) to 19; a cluster node
+ *                         raises it so that bulk transfers yield the CPU to its heartbeats and takeovers
  */
 public record ProxySettings(InetSocketAddress listen, UpstreamSettings upstream, long cacheBytes, long maxObjectSize,
                             Duration headerTimeout, Duration keepAliveTimeout, int maxHeaderSize, int maxUriLength,
-                            Duration maxStaleOnError, int ioThreads) {
+                            Duration maxStaleOnError, int ioThreads, int ioNice) {
     public ProxySettings {
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(upstream, "upstream");
@@ -44,32 +46,40 @@ public record ProxySettings(InetSocketAddress listen, UpstreamSettings upstream,
         if (ioThreads < 0) {
             throw new IllegalArgumentException("io threads must not be negative, was " + ioThreads);
         }
+        if (ioNice < 0 || ioNice > 19) {
+            throw new IllegalArgumentException("io nice must be in [0, 19], was " + ioNice);
+        }
     }
 
     /** Defaults for everything but where to listen and the origin. */
     public static ProxySettings of(InetSocketAddress listen, URI origin) {
         return new ProxySettings(listen, UpstreamSettings.of(origin), 1L << 30, 512L << 20, Duration.ofSeconds(10),
-                Duration.ofSeconds(60), 16 * 1024, 8 * 1024, Duration.ofDays(1), 0);
+                Duration.ofSeconds(60), 16 * 1024, 8 * 1024, Duration.ofDays(1), 0, 0);
     }
 
     public ProxySettings withCache(long cacheBytes, long maxObjectSize) {
         return new ProxySettings(listen, upstream, cacheBytes, maxObjectSize, headerTimeout, keepAliveTimeout,
-                maxHeaderSize, maxUriLength, maxStaleOnError, ioThreads);
+                maxHeaderSize, maxUriLength, maxStaleOnError, ioThreads, ioNice);
     }
 
     public ProxySettings withTimeouts(Duration headerTimeout, Duration keepAliveTimeout) {
         return new ProxySettings(listen, upstream, cacheBytes, maxObjectSize, headerTimeout, keepAliveTimeout,
-                maxHeaderSize, maxUriLength, maxStaleOnError, ioThreads);
+                maxHeaderSize, maxUriLength, maxStaleOnError, ioThreads, ioNice);
     }
 
     public ProxySettings withLimits(int maxHeaderSize, int maxUriLength) {
         return new ProxySettings(listen, upstream, cacheBytes, maxObjectSize, headerTimeout, keepAliveTimeout,
-                maxHeaderSize, maxUriLength, maxStaleOnError, ioThreads);
+                maxHeaderSize, maxUriLength, maxStaleOnError, ioThreads, ioNice);
     }
 
     public ProxySettings withUpstream(UpstreamSettings upstream) {
         return new ProxySettings(listen, upstream, cacheBytes, maxObjectSize, headerTimeout, keepAliveTimeout,
-                maxHeaderSize, maxUriLength, maxStaleOnError, ioThreads);
+                maxHeaderSize, maxUriLength, maxStaleOnError, ioThreads, ioNice);
+    }
+
+    public ProxySettings withIoNice(int ioNice) {
+        return new ProxySettings(listen, upstream, cacheBytes, maxObjectSize, headerTimeout, keepAliveTimeout,
+                maxHeaderSize, maxUriLength, maxStaleOnError, ioThreads, ioNice);
     }
 
     private static void positive(Duration d, String what) {

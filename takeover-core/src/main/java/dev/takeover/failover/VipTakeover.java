@@ -1,13 +1,8 @@
 package dev.takeover.failover;
 
-import dev.takeover.checkpoint.CheckpointStore;
-import dev.takeover.checkpoint.ClaimResult;
 import dev.takeover.checkpoint.ConnectionCheckpoint;
-import dev.takeover.cluster.VipDirectory;
-import dev.takeover.kernel.FourTuple;
 import dev.takeover.kernel.GratuitousArp;
 import dev.takeover.kernel.LocalSockets;
-import dev.takeover.kernel.RstGuard;
 import dev.takeover.probe.OldSequenceProbe;
 import dev.takeover.probe.ProbeOutcome;
 import dev.takeover.proxy.ProxyServer;
@@ -21,8 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -35,11 +30,13 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>(already done: {@link Failover} keeps every VIP this node does not serve guarded, so that this kernel sends
  *       no RST from the VIP while its connections have no socket, and the guard costs nothing at takeover time);</li>
- *   <li>claim the VIP in the directory (one survivor wins), put it on the interface, gratuitous ARP
- *       (repeated by {@link Failover});</li>
- *   <li>claim each checkpointed connection of the VIP in the store (dropping those whose four-tuple a newer
- *       connection here holds), probe them all at once;</li>
- *   <li>per answer: rebuild the socket with TCP_REPAIR at the checkpointed positions and hand it to the proxy, which
+ *   <li>list the VIP's checkpointed connections from this node's replica, and start {@link VipClaim} on a thread of
+ *       its own: the VIP in the directory (one survivor wins), then the connections, each write waiting for the
+ *       cluster's new topology;</li>
+ *   <li>meanwhile, put the VIP on the interface, send gratuitous ARP (repeated by {@link Failover}) and probe every
+ *       listed connection at once. All of it is undone or harmless if the claim is lost: the address goes again, and a
+ *       probe only draws an ACK;</li>
+ *   <li>per answer, once the claim says the connection is this node's: rebuild the socket with TCP_REPAIR at the checkpointed positions and hand it to the proxy, which
  *       resumes the response in flight byte for byte, or resets it when it cannot;</li>
  *   <li>lift the guard; reset the clients whose answer contradicts their checkpoint; drop the silent ones; give the
  *       clients that had sent bytes beyond their checkpoints a bounded time to send them again, after which the
@@ -74,137 +71,192 @@ final class VipTakeover {
     /** @return the report, or null when another survivor claimed the VIP first */
     TakeoverReport run() throws IOException {
         Clock clock = ctx.clock();
-        RstGuard guard = ctx.guard();
         StepTimes steps = new StepTimes(clock, detected);
         steps.mark("decided");
-        if (!ctx.vips().claim(vip.getHostAddress(), expectedOwner, ctx.self())) {
-            log.info("{} went to another survivor", vip.getHostAddress());
-            return null;
-        }
-        List<TakeoverReport.Connection> lines = Collections.synchronizedList(new ArrayList<>());
-        List<ProbeOutcome.Behind> toReset = new ArrayList<>();
-        List<ProbeOutcome.Synchronized> resetByProbe = Collections.synchronizedList(new ArrayList<>());
-        long claimed;
-        long probed;
-        long rebuilt;
+        List<ConnectionCheckpoint> listed = ctx.store().listByVip(vip); // this node's replica: no cluster round trip
+        steps.mark("list");
+        VipClaim claim = VipClaim.start(ctx, vip, expectedOwner, listed, LOCAL_SOCKETS, steps::mark);
+        boolean won = false;
         boolean guarded = true;
         try {
-            steps.mark("directory");
             ctx.addresses().add(ctx.interfaceName(), vip, ctx.prefixLength());
             steps.mark("address");
             GratuitousArp.send(ctx.interfaceName(), vip);
-            claimed = clock.millis();
+            long claimed = clock.millis();
             steps.mark("arp");
-            ctx.serving(vip);
-
-            List<ConnectionCheckpoint> mine = withoutNewerConnections(claimConnections(ctx.store(), steps), lines);
-            // Index-aligned, appended together under plans' lock by the rebuilders; read once they are all done.
-            List<CompletableFuture<ResumePlan>> plans = new ArrayList<>();
-            List<ProbeOutcome.Synchronized> resumed = new ArrayList<>();
-            List<CompletableFuture<Void>> rebuilds = new ArrayList<>();
-            AtomicLong lastRebuild = new AtomicLong();
+            Rebuilds rebuilds = new Rebuilds(claim);
+            long probed;
             try (OldSequenceProbe probe = OldSequenceProbe.open(ctx.interfaceName(), vip);
                  ExecutorService rebuilders = Executors.newFixedThreadPool(REBUILDERS,
                          Thread.ofPlatform().name("rebuild-", 0).daemon().factory())) {
-                // Each socket is rebuilt and handed to the proxy the moment its client answers, off the thread that
-                // reads the answers, which must keep up with thousands of them arriving at once.
-                probe.probe(mine, o -> {
-                    switch (o) {
-                        case ProbeOutcome.Synchronized s -> rebuilds.add(CompletableFuture.runAsync(() -> {
-                            try {
-                                int fd = SocketRebuild.rebuild(s, clock.millis(), LOCAL_SOCKETS);
-                                lastRebuild.accumulateAndGet(clock.millis(), Math::max);
-                                synchronized (plans) {
-                                    plans.add(ctx.proxy().resume(fd, new ResumePoint(s.checkpoint(), s.sendPosition(),
-                                            s.receivePosition(), s.unrecordedBytes())));
-                                    resumed.add(s);
-                                }
-                            } catch (SocketRebuild.FourTupleInUse e) {
-                                // No RST: it would reach the client's newer connection, which answered the probe.
-                                lines.add(line(o.checkpoint(), "dropped", "its four-tuple belongs to a newer connection here"));
-                                forget(o.checkpoint());
-                            } catch (IOException | RuntimeException e) {
-                                lines.add(line(o.checkpoint(), "reset", "rebuild failed: " + e.getMessage()));
-                                resetByProbe.add(s);
-                                forget(o.checkpoint());
-                            }
-                        }, rebuilders));
-                        case ProbeOutcome.Behind b -> toReset.add(b);
-                        case ProbeOutcome.ClientReset r -> {
-                            lines.add(line(o.checkpoint(), "dropped", "the client had reset the connection"));
-                            forget(o.checkpoint());
-                        }
-                        case ProbeOutcome.Silent silent -> {
-                            lines.add(line(o.checkpoint(), "dropped", "no answer to the probe"));
-                            forget(o.checkpoint());
-                        }
-                    }
-                });
+                steps.mark("open");
+                // Each answer is settled (its socket rebuilt and handed to the proxy) the moment it arrives, off the
+                // thread that reads the answers, which must keep up with thousands of them arriving at once.
+                probe.probe(listed, o -> rebuilds.add(CompletableFuture.runAsync(() -> rebuilds.settle(o), rebuilders)));
                 probed = clock.millis();
                 steps.mark("probe");
-                CompletableFuture.allOf(rebuilds.toArray(CompletableFuture[]::new)).join();
-                steps.mark("rebuild");
-                rebuilt = lastRebuild.get();
-                for (int i = 0; i < plans.size(); i++) {
-                    ProbeOutcome.Synchronized s = resumed.get(i);
-                    ResumePlan plan = plans.get(i).orTimeout(10, TimeUnit.SECONDS).exceptionally(t ->
-                            new ResumePlan.Reset("resume failed: " + t.getMessage())).join();
-                    lines.add(switch (plan) {
-                        case ResumePlan.Continue c -> line(s.checkpoint(), "resumed", "at byte " + s.sendPosition()
-                                + awaiting(s));
-                        case ResumePlan.Replay q -> line(s.checkpoint(), "resumed",
-                                "request answered from the start at byte " + s.sendPosition() + awaiting(s));
-                        case ResumePlan.Reset r -> {
-                            resetByProbe.add(s); // the socket's own RST met the guard
-                            yield line(s.checkpoint(), "reset", r.why());
-                        }
-                    });
+                VipClaim.Result result = claim.result();
+                if (!result.won()) {
+                    log.info("{} went to another survivor", vip.getHostAddress());
+                    return null;
                 }
+                won = true;
+                ctx.serving(vip);
+                result.dropped().forEach(c -> rebuilds.line(c, "dropped", "its four-tuple belongs to a newer connection here"));
+                rebuilds.awaitAll();
+                steps.mark("rebuild");
+                rebuilds.awaitPlans();
                 steps.mark("resume");
                 // Every rebuilt socket exists now: the kernel may reset what is left, and so may we.
-                guard.releaseAddress(vip);
+                ctx.guard().releaseAddress(vip);
                 guarded = false;
-                // A connection the proxy reset sent nothing since the probe: the client's acknowledgment is our
-                // sequence, so a RST there is in its window.
-                for (ProbeOutcome.Synchronized r : resetByProbe) {
-                    probe.reset(r.checkpoint(), r.reply());
-                }
-                for (ProbeOutcome.Behind b : toReset) {
-                    probe.reset(b.checkpoint(), b.reply());
-                    lines.add(line(b.checkpoint(), "reset", "the checkpoint counts " + b.missingBytes()
-                            + " bytes the client never sent"));
-                    forget(b.checkpoint());
-                }
+                rebuilds.resetRefused(probe);
                 int awaited = ctx.proxy().expectRetransmissions(vip, retransmissionWait(clock.millis()));
                 if (awaited > 0) {
                     log.info("{}: {} clients had sent bytes beyond their checkpoints; waiting for them to come again",
                             vip.getHostAddress(), awaited);
                 }
             }
+            TakeoverReport report = new TakeoverReport(vip.getHostAddress(), from, ctx.self(), detected, claimed, probed,
+                    rebuilds.lastRebuild.get(), clock.millis(), List.copyOf(rebuilds.lines));
+            log.info("took {} over from {}: {} resumed, {} reset, {} dropped; ms after detection: {}", report.vip(), from,
+                    report.count("resumed"), report.count("reset"), report.count("dropped"), steps);
+            return report;
         } finally {
-            if (guarded) {
-                guard.releaseAddress(vip);
+            if (!won) {
+                // Lost, or the store failed before it was known: the address was up in advance only. The guard stays:
+                // a VIP this node does not serve is guarded.
+                try {
+                    ctx.addresses().remove(ctx.interfaceName(), vip, ctx.prefixLength());
+                } catch (IOException e) {
+                    log.warn("cannot take {} off {} again: {}", vip.getHostAddress(), ctx.interfaceName(), e.getMessage());
+                }
+            } else if (guarded) {
+                ctx.guard().releaseAddress(vip);
             }
         }
-        TakeoverReport report = new TakeoverReport(vip.getHostAddress(), from, ctx.self(), detected, claimed, probed, rebuilt,
-                clock.millis(), lines);
-        log.info("took {} over from {}: {} resumed, {} reset, {} dropped; ms after detection: {}", report.vip(), from,
-                report.count("resumed"), report.count("reset"), report.count("dropped"), steps);
-        return report;
     }
 
-    /** Claims every checkpointed connection of the VIP at once; those another node claimed first are not ours. */
-    private List<ConnectionCheckpoint> claimConnections(CheckpointStore store, StepTimes steps) {
-        List<ConnectionCheckpoint> listed = store.listByVip(vip);
-        steps.mark("list");
-        List<ConnectionCheckpoint> mine = new ArrayList<>();
-        store.claimAll(listed.stream().map(ConnectionCheckpoint::id).toList(), ctx.self()).values().forEach(r -> {
-            if (r instanceof ClaimResult.Claimed claimed) {
-                mine.add(claimed.checkpoint());
+    /**
+     * The connections' side of the takeover: settles each probe outcome once the claim says whose the connection is,
+     * and keeps what each came to. Outcomes are settled on the rebuilder threads, so everything here is thread-safe.
+     */
+    private final class Rebuilds {
+        private final VipClaim claim;
+        private final List<CompletableFuture<Void>> settling = new ArrayList<>();
+        final List<TakeoverReport.Connection> lines = Collections.synchronizedList(new ArrayList<>());
+        /** Resumed connections and the proxy's plan for each, index-aligned, appended together under this lock. */
+        private final List<ProbeOutcome.Synchronized> resumed = new ArrayList<>();
+        private final List<CompletableFuture<ResumePlan>> plans = new ArrayList<>();
+        /** Connections to reset once the guard is lifted, with the client's answer (in-window RST). */
+        private final List<ProbeOutcome> toReset = Collections.synchronizedList(new ArrayList<>());
+        final AtomicLong lastRebuild = new AtomicLong();
+
+        Rebuilds(VipClaim claim) {
+            this.claim = claim;
+        }
+
+        /** Called on the probe's thread only. */
+        void add(CompletableFuture<Void> settle) {
+            settling.add(settle);
+        }
+
+        /**
+         * Waits for the claim, then acts on {@code probed} against the checkpoint as claimed: it may be newer than
+         * the one probed, if the dead node's last write reached the cluster in between.
+         */
+        void settle(ProbeOutcome probed) {
+            VipClaim.Result result = claim.result();
+            ConnectionCheckpoint mine = result.mine(probed.checkpoint().id());
+            if (mine == null) {
+                return; // not this node's: lost, claimed by another, or dropped by the claim
             }
-        });
-        steps.mark("claims");
-        return mine;
+            switch (OldSequenceProbe.against(mine, probed)) {
+                case ProbeOutcome.Synchronized s -> rebuild(s);
+                case ProbeOutcome.Behind b -> {
+                    toReset.add(b);
+                    line(mine, "reset", "the checkpoint counts " + b.missingBytes() + " bytes the client never sent");
+                    forget(ctx, mine);
+                }
+                case ProbeOutcome.ClientReset r -> {
+                    line(mine, "dropped", "the client had reset the connection");
+                    forget(ctx, mine);
+                }
+                case ProbeOutcome.Silent silent -> {
+                    line(mine, "dropped", "no answer to the probe");
+                    forget(ctx, mine);
+                }
+            }
+        }
+
+        private void rebuild(ProbeOutcome.Synchronized s) {
+            try {
+                int fd = SocketRebuild.rebuild(s, ctx.clock().millis(), LOCAL_SOCKETS);
+                lastRebuild.accumulateAndGet(ctx.clock().millis(), Math::max);
+                synchronized (plans) {
+                    plans.add(ctx.proxy().resume(fd, new ResumePoint(s.checkpoint(), s.sendPosition(),
+                            s.receivePosition(), s.unrecordedBytes())));
+                    resumed.add(s);
+                }
+            } catch (SocketRebuild.FourTupleInUse e) {
+                // No RST: it would reach the client's newer connection, which answered the probe.
+                line(s.checkpoint(), "dropped", "its four-tuple belongs to a newer connection here");
+                forget(ctx, s.checkpoint());
+            } catch (IOException | RuntimeException e) {
+                line(s.checkpoint(), "reset", "rebuild failed: " + e.getMessage());
+                toReset.add(s);
+                forget(ctx, s.checkpoint());
+            }
+        }
+
+        /** Waits until every outcome is settled: every socket rebuilt, or its connection set aside. */
+        void awaitAll() {
+            try {
+                CompletableFuture.allOf(settling.toArray(CompletableFuture[]::new)).join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+
+        /** Waits for the proxy's plan for each rebuilt connection; a connection it cannot resume is reset later. */
+        void awaitPlans() {
+            for (int i = 0; i < plans.size(); i++) {
+                ProbeOutcome.Synchronized s = resumed.get(i);
+                ResumePlan plan = plans.get(i).orTimeout(10, TimeUnit.SECONDS).exceptionally(t ->
+                        new ResumePlan.Reset("resume failed: " + t.getMessage())).join();
+                switch (plan) {
+                    case ResumePlan.Continue c -> line(s.checkpoint(), "resumed", "at byte " + s.sendPosition()
+                            + awaiting(s));
+                    case ResumePlan.Replay q -> line(s.checkpoint(), "resumed",
+                            "request answered from the start at byte " + s.sendPosition() + awaiting(s));
+                    case ResumePlan.Reset r -> {
+                        toReset.add(s); // the socket's own RST met the guard
+                        line(s.checkpoint(), "reset", r.why());
+                    }
+                }
+            }
+        }
+
+        /**
+         * Resets, with the guard lifted, what could not be resumed. A connection the proxy reset sent nothing since
+         * the probe, and one whose checkpoint is ahead of the client was never rebuilt: either way the client's
+         * acknowledgment is our sequence, so a RST there is in its window.
+         */
+        void resetRefused(OldSequenceProbe probe) throws IOException {
+            synchronized (toReset) {
+                for (ProbeOutcome o : toReset) {
+                    switch (o) {
+                        case ProbeOutcome.Synchronized s -> probe.reset(s.checkpoint(), s.reply());
+                        case ProbeOutcome.Behind b -> probe.reset(b.checkpoint(), b.reply());
+                        default -> throw new IllegalStateException("no answer to reset at: " + o);
+                    }
+                }
+            }
+        }
+
+        void line(ConnectionCheckpoint c, String outcome, String detail) {
+            lines.add(new TakeoverReport.Connection(c.id().key(), outcome, detail));
+        }
     }
 
     /**
@@ -221,46 +273,13 @@ final class VipTakeover {
         return s.unrecordedBytes() == 0 ? "" : "; " + s.unrecordedBytes() + " bytes beyond the checkpoint awaited again";
     }
 
-    /**
-     * Drops the checkpoints whose four-tuple is an established connection here already: the client opened it to this
-     * node, from the port of a connection that had closed on the dead node but whose checkpoint outlived it. Probing
-     * would reach the new connection, and a reset would kill it.
-     */
-    private List<ConnectionCheckpoint> withoutNewerConnections(List<ConnectionCheckpoint> claimed,
-                                                               List<TakeoverReport.Connection> lines) {
-        if (claimed.isEmpty()) {
-            return claimed; // nothing to compare: spare the takeover the ss run
-        }
-        Set<FourTuple> live;
-        try {
-            live = LOCAL_SOCKETS.established(vip);
-        } catch (IOException e) {
-            log.warn("cannot list the connections {} has here; probing every checkpoint: {}", vip.getHostAddress(),
-                    e.getMessage());
-            return claimed;
-        }
-        List<ConnectionCheckpoint> toProbe = new ArrayList<>(claimed.size());
-        for (ConnectionCheckpoint c : claimed) {
-            if (live.contains(OldSequenceProbe.tuple(c))) {
-                lines.add(line(c, "dropped", "its four-tuple belongs to a newer connection here"));
-                forget(c);
-            } else {
-                toProbe.add(c);
-            }
-        }
-        return toProbe;
-    }
-
-    private void forget(ConnectionCheckpoint c) {
+    /** Removes a connection's checkpoint: it will not be resumed, here or anywhere. */
+    static void forget(Failover.Context ctx, ConnectionCheckpoint c) {
         try {
             ctx.store().remove(c.id(), c.version());
         } catch (RuntimeException e) {
             log.warn("could not remove the checkpoint of {}: {}", c.id(), e.toString());
         }
-    }
-
-    private static TakeoverReport.Connection line(ConnectionCheckpoint c, String outcome, String detail) {
-        return new TakeoverReport.Connection(c.id().key(), outcome, detail);
     }
 
     /** When each step ended, in ms after detection, for the log: where a slow takeover spent its time. */
@@ -274,12 +293,12 @@ final class VipTakeover {
             this.start = start;
         }
 
-        void mark(String step) {
+        synchronized void mark(String step) {
             marks.append(marks.isEmpty() ? "" : ", ").append(step).append(' ').append(clock.millis() - start);
         }
 
         @Override
-        public String toString() {
+        public synchronized String toString() {
             return marks.toString();
         }
     }

@@ -94,6 +94,20 @@ public final class OldSequenceProbe implements AutoCloseable {
         raw.send(tuple(c), reply.ack(), reply.seq(), TcpHeader.RST | TcpHeader.ACK, 0);
     }
 
+    /**
+     * What the client's answer to a probe says against {@code checkpoint}, a later version of the connection's
+     * checkpoint than the one probed (or the same): a probe's sequence is old whatever the version, so its answer
+     * holds for any.
+     */
+    public static ProbeOutcome against(ConnectionCheckpoint checkpoint, ProbeOutcome probed) {
+        return switch (probed) {
+            case ProbeOutcome.Synchronized s -> classify(checkpoint, s.reply());
+            case ProbeOutcome.Behind b -> classify(checkpoint, b.reply());
+            case ProbeOutcome.ClientReset r -> new ProbeOutcome.ClientReset(checkpoint);
+            case ProbeOutcome.Silent silent -> new ProbeOutcome.Silent(checkpoint);
+        };
+    }
+
     /** What the client's segment says, against the checkpoint. */
     static ProbeOutcome classify(ConnectionCheckpoint c, TcpHeader reply) {
         if (reply.has(TcpHeader.RST)) {

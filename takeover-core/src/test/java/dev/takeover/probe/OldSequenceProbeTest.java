@@ -21,10 +21,16 @@ class OldSequenceProbeTest {
 
     /** A checkpoint mid-response: request ended at receive byte 120, response started at send byte 5000. */
     private static ConnectionCheckpoint responding(int sendStart, int recvStart, long acked) {
+        return responding(sendStart, recvStart, acked, 7, 120, 5000);
+    }
+
+    private static ConnectionCheckpoint responding(int sendStart, int recvStart, long acked, long version,
+                                                   long requestEnd, long responseStart) {
         TcpLayer tcp = new TcpLayer(sendStart, recvStart, 1448, true, 7, 7, true, true, 42, 1_000L, acked);
-        HttpLayer.Responding r = new HttpLayer.Responding(120, 5000, "HTTP/1.1 200 OK\r\n\r\n".getBytes(), "GET", "/x",
-                HttpVersion.HTTP_1_1, "\"e\"", -1, -1, -1, 1_000_000, false, true, -1);
-        return new ConnectionCheckpoint("n2", 7, 1_000L, IpLayer.of(ID), tcp, r);
+        HttpLayer.Responding r = new HttpLayer.Responding(requestEnd, responseStart,
+                "HTTP/1.1 200 OK\r\n\r\n".getBytes(), "GET", "/x", HttpVersion.HTTP_1_1, "\"e\"", -1, -1, -1,
+                1_000_000, false, true, -1);
+        return new ConnectionCheckpoint("n2", version, 1_000L, IpLayer.of(ID), tcp, r);
     }
 
     private static TcpHeader reply(long seq, long ack, int flags) {
@@ -86,5 +92,44 @@ class OldSequenceProbeTest {
         assertThat(OldSequenceProbe.probeSeq(responding(sendStart, recvStart, 4_000_000_000L)))
                 .as("just below the last acknowledged byte, across the wrap")
                 .isEqualTo(SeqNum.toUnsigned(SeqNum.add(sendStart, 4_000_000_000L - 1)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("starts")
+    void anAnswerIsReadAgainAgainstTheCheckpointAsClaimed(int sendStart, int recvStart) {
+        // Probed with version 7; the claim then returned version 8, which records a second request (bytes 120-157)
+        // and its response from send byte 1,005,000.
+        ConnectionCheckpoint probed = responding(sendStart, recvStart, -1);
+        ConnectionCheckpoint claimed = responding(sendStart, recvStart, -1, 8, 157, 1_005_000);
+        TcpHeader answer = reply(SeqNum.toUnsigned(SeqNum.add(recvStart, 157)),
+                SeqNum.toUnsigned(SeqNum.add(sendStart, 1_005_010)), TcpHeader.ACK);
+        ProbeOutcome first = OldSequenceProbe.classify(probed, answer);
+        assertThat(first).isInstanceOfSatisfying(ProbeOutcome.Synchronized.class,
+                s -> assertThat(s.unrecordedBytes()).isEqualTo(37));
+
+        assertThat(OldSequenceProbe.against(claimed, first)).isInstanceOfSatisfying(ProbeOutcome.Synchronized.class, s -> {
+            assertThat(s.checkpoint()).isSameAs(claimed);
+            assertThat(s.unrecordedBytes()).as("the claimed checkpoint has the request").isZero();
+            assertThat(s.receivePosition()).isEqualTo(157);
+            assertThat(s.sendPosition()).isEqualTo(1_005_010);
+        });
+        assertThat(OldSequenceProbe.against(claimed, new ProbeOutcome.Silent(probed)))
+                .isEqualTo(new ProbeOutcome.Silent(claimed));
+        assertThat(OldSequenceProbe.against(claimed, new ProbeOutcome.ClientReset(probed)))
+                .isEqualTo(new ProbeOutcome.ClientReset(claimed));
+    }
+
+    @ParameterizedTest
+    @MethodSource("starts")
+    void aClientBehindAnOlderCheckpointIsNotBehindTheClaimedOneItMatches(int sendStart, int recvStart) {
+        // The probed checkpoint counts a request the claimed one does not: only the claimed one is the truth.
+        ConnectionCheckpoint probed = responding(sendStart, recvStart, -1, 9, 157, 1_005_000);
+        ConnectionCheckpoint claimed = responding(sendStart, recvStart, -1);
+        TcpHeader answer = reply(SeqNum.toUnsigned(SeqNum.add(recvStart, 120)), SeqNum.toUnsigned(SeqNum.add(sendStart, 6000)),
+                TcpHeader.ACK);
+        ProbeOutcome first = OldSequenceProbe.classify(probed, answer);
+        assertThat(first).isInstanceOf(ProbeOutcome.Behind.class);
+        assertThat(OldSequenceProbe.against(claimed, first)).isInstanceOfSatisfying(ProbeOutcome.Synchronized.class,
+                s -> assertThat(s.sendPosition()).isEqualTo(6000));
     }
 }

@@ -117,15 +117,19 @@ final class UpstreamCall {
             fail(new java.io.IOException("every reader of the response left"));
             return;
         }
-        scheduleIdle();
         if (body.shouldPause()) {
+            // The proxy holds the origin back for a slow reader: no body byte is due, so no idle timeout runs.
+            cancelTimer();
             channel.config().setAutoRead(false);
             body.whenDrained(() -> channel.eventLoop().execute(() -> {
                 if (!done) {
+                    scheduleIdle();
                     channel.config().setAutoRead(true);
                     channel.read();
                 }
             }));
+        } else {
+            scheduleIdle();
         }
     }
 

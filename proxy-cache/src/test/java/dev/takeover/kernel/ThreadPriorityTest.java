@@ -1,0 +1,43 @@
+package dev.takeover.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/** A thread's own nice value, set and read back from the kernel; the other threads keep theirs. */
+@EnabledOnOs(OS.LINUX)
+class ThreadPriorityTest {
+
+    @Test
+    void lowersTheCallingThreadOnly() throws Exception {
+        int before = ThreadPriority.niceOfCurrentThread();
+        CompletableFuture<int[]> seen = new CompletableFuture<>();
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                int inherited = ThreadPriority.niceOfCurrentThread();
+                boolean set = ThreadPriority.niceCurrentThread(Math.max(inherited, 7));
+                seen.complete(new int[] {inherited, set ? 1 : 0, ThreadPriority.niceOfCurrentThread()});
+            } catch (Exception e) {
+                seen.completeExceptionally(e);
+            }
+        });
+        int[] r = seen.get(10, TimeUnit.SECONDS);
+        t.join();
+        assertThat(r[0]).as("a new thread inherits its creator's").isEqualTo(before);
+        assertThat(r[1]).as("set").isEqualTo(1);
+        assertThat(r[2]).isEqualTo(Math.max(before, 7));
+        assertThat(ThreadPriority.niceOfCurrentThread()).as("the caller's own is untouched").isEqualTo(before);
+    }
+
+    @Test
+    void onlyLowersPriority() {
+        assertThatThrownBy(() -> ThreadPriority.niceCurrentThread(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lowering priority only");
+        assertThatThrownBy(() -> ThreadPriority.niceCurrentThread(20)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.takeover.failover;
+
+import dev.takeover.checkpoint.ClaimResult;
+import dev.takeover.checkpoint.ConnectionCheckpoint;
+import dev.takeover.checkpoint.ConnectionId;
+import dev.takeover.kernel.FourTuple;
+import dev.takeover.kernel.LocalSockets;
+import dev.takeover.probe.OldSequenceProbe;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster's side of one VIP takeover, on a thread of its own: claim the VIP in the directory (one survivor wins),
+ * then claim its checkpointed connections (one transaction), then set aside those whose four-tuple a newer connection
+ * on this node holds.
+ *
+ * <p>Each of these cluster writes waits for the cache topology that follows a view change: 100-300 ms on a loaded
+ * node. {@link VipTakeover} therefore puts the address up, sends gratuitous ARP and probes the clients meanwhile, all
+ * harmless should the claim be lost (a probe is an old-sequence ACK, which draws an ACK and changes nothing), and only
+ * rebuilds a socket, which sends as the VIP, once {@link #result} says the connection is this node's.
+ *
+ * <p>Thread-safe: {@link #result} may be awaited from any number of threads.
+ */
+final class VipClaim {
+    private static final Logger log = LoggerFactory.getLogger(VipClaim.class);
+
+    /**
+     * What the claim came to.
+     *
+     * @param won     whether this node now holds the VIP in the directory; if not, nothing else is set
+     * @param mine    the connections this node claimed and will rebuild, with their checkpoints as claimed (possibly
+     *                newer than the ones listed before)
+     * @param dropped the claimed connections set aside because a newer connection here holds their four-tuple; their
+     *                checkpoints are removed already
+     */
+    record Result(boolean won, Map<ConnectionId, ConnectionCheckpoint> mine, List<ConnectionCheckpoint> dropped) {
+        static final Result LOST = new Result(false, Map.of(), List.of());
+
+        /** @return the claimed checkpoint of {@code id}, or null when the connection is not this node's to rebuild */
+        ConnectionCheckpoint mine(ConnectionId id) {
+            return mine.get(id);
+        }
+    }
+
+    private final CompletableFuture<Result> result;
+
+    private VipClaim(CompletableFuture<Result> result) {
+        this.result = result;
+    }
+
+    /**
+     * Starts claiming.
+     *
+     * @param expectedOwner what the directory records for the VIP now (null: nothing)
+     * @param listed        the VIP's checkpoints as this node's replica lists them
+     * @param onStep        told the name of each step as it ends ("directory", "claims", "ss")
+     */
+    static VipClaim start(Failover.Context ctx, Inet4Address vip, String expectedOwner, List<ConnectionCheckpoint> listed,
+                          LocalSockets sockets, Consumer<String> onStep) {
+        CompletableFuture<Result> result = new CompletableFuture<>();
+        Thread.ofPlatform().name("claim-" + vip.getHostAddress()).daemon().start(() -> {
+            try {
+                result.complete(claim(ctx, vip, expectedOwner, listed, sockets, onStep));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        return new VipClaim(result);
+    }
+
+    /**
+     * Waits for the claim.
+     *
+     * @throws RuntimeException what the store threw (a lock or remote timeout): the takeover may be tried again
+     */
+    Result result() {
+        try {
+            return result.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    private static Result claim(Failover.Context ctx, Inet4Address vip, String expectedOwner,
+                                List<ConnectionCheckpoint> listed, LocalSockets sockets,
+                                Consumer<String> onStep) {
+        if (!ctx.vips().claim(vip.getHostAddress(), expectedOwner, ctx.self())) {
+            return Result.LOST;
+        }
+        onStep.accept("directory");
+        Map<ConnectionId, ConnectionCheckpoint> mine = new HashMap<>();
+        if (!listed.isEmpty()) {
+            ctx.store().claimAll(listed.stream().map(ConnectionCheckpoint::id).toList(), ctx.self()).forEach((id, r) -> {
+                if (r instanceof ClaimResult.Claimed claimed) {
+                    mine.put(id, claimed.checkpoint());
+                }
+            });
+        }
+        onStep.accept("claims");
+        List<ConnectionCheckpoint> dropped = withoutNewerConnections(ctx, vip, mine, sockets);
+        onStep.accept("ss");
+        return new Result(true, Map.copyOf(mine), List.copyOf(dropped));
+    }
+
+    /**
+     * Removes from {@code mine}, and from the store, the connections whose four-tuple is an established connection
+     * here already: the client opened it to this node, from the port of a connection that had closed on the dead node
+     * but whose checkpoint outlived it. A reset meant for the old one would kill the new one.
+     *
+     * @return the removed ones
+     */
+    private static List<ConnectionCheckpoint> withoutNewerConnections(Failover.Context ctx, Inet4Address vip,
+                                                                      Map<ConnectionId, ConnectionCheckpoint> mine,
+                                                                      LocalSockets sockets) {
+        if (mine.isEmpty()) {
+            return List.of(); // nothing to compare: spare the takeover the ss run
+        }
+        Set<FourTuple> live;
+        try {
+            live = sockets.established(vip);
+        } catch (IOException e) {
+            log.warn("cannot list the connections {} has here; keeping every checkpoint: {}", vip.getHostAddress(),
+                    e.getMessage());
+            return List.of();
+        }
+        List<ConnectionCheckpoint> dropped = new ArrayList<>();
+        mine.values().removeIf(c -> {
+            if (!live.contains(OldSequenceProbe.tuple(c))) {
+                return false;
+            }
+            dropped.add(c);
+            VipTakeover.forget(ctx, c);
+            return true;
+        });
+        return dropped;
+    }
+}
