@@ -33,10 +33,6 @@ public record Transport(String name, IoHandlerFactory ioHandler, Class<? extends
         return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
     }
 
-    public EventLoopGroup newGroup(int threads) {
-        return new MultiThreadIoEventLoopGroup(threads, ioHandler);
-    }
-
     /**
      * An event-loop group whose threads run at nice value {@code nice} ({@link ThreadPriority}): 0 leaves them at the
      * process's priority.

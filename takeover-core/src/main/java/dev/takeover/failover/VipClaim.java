@@ -24,10 +24,13 @@ import org.slf4j.LoggerFactory;
  * then claim its checkpointed connections (one transaction), then set aside those whose four-tuple a newer connection
  * on this node holds.
  *
- * <p>Each of these cluster writes waits for the cache topology that follows a view change: 100-300 ms on a loaded
- * node. {@link VipTakeover} therefore puts the address up, sends gratuitous ARP and probes the clients meanwhile, all
- * harmless should the claim be lost (a probe is an old-sequence ACK, which draws an ACK and changes nothing), and only
- * rebuilds a socket, which sends as the VIP, once {@link #result} says the connection is this node's.
+ * <p>Each of these cluster writes waits for the cache topology that follows a view change: 100-700 ms on a loaded
+ * node. {@link VipTakeover} therefore puts the address up, sends gratuitous ARP and probes the clients meanwhile, and
+ * only rebuilds a socket, which sends as the VIP, once {@link #result} says the connection is this node's. A probe
+ * changes nothing at a client (an old-sequence ACK draws an ACK). Survivors agree on the taker of a VIP from the
+ * same view, so the claim is lost only when two of them read the directory differently (a takeover's write in flight
+ * as a second node dies): the loser takes the address off again, and until the winner's repeated gratuitous ARP
+ * reaches them, clients that followed the loser's have their segments dropped by its guard and retransmit.
  *
  * <p>Thread-safe: {@link #result} may be awaited from any number of threads.
  */

@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
  *   <li>list the VIP's checkpointed connections from this node's replica, and start {@link VipClaim} on a thread of
  *       its own: the VIP in the directory (one survivor wins), then the connections, each write waiting for the
  *       cluster's new topology;</li>
- *   <li>meanwhile, put the VIP on the interface, send gratuitous ARP (repeated by {@link Failover}) and probe every
- *       listed connection at once. All of it is undone or harmless if the claim is lost: the address goes again, and a
- *       probe only draws an ACK;</li>
+ *   <li>meanwhile, put the VIP on the interface, send gratuitous ARP (repeated by {@link Failover} once the claim is
+ *       won) and probe every listed connection at once; if the claim is lost, the address goes again (see
+ *       {@link VipClaim});</li>
  *   <li>per answer, once the claim says the connection is this node's: rebuild the socket with TCP_REPAIR at the checkpointed positions and hand it to the proxy, which
  *       resumes the response in flight byte for byte, or resets it when it cannot;</li>
  *   <li>lift the guard; reset the clients whose answer contradicts their checkpoint; drop the silent ones; give the
