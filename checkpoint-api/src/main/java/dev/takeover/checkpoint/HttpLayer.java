@@ -6,8 +6,9 @@ import java.util.Objects;
 
 /**
  * The HTTP layer of a checkpoint: {@link Idle} between requests, {@link Requested} while a received request waits for
- * its response to begin, or {@link Responding} while a response is being written. All positions are 64-bit byte counts since the connection started (never sequence numbers; see
- * {@link TcpLayer} for the conversion), so they stay unambiguous past 4 GiB.
+ * its response to begin, or {@link Responding} while a response is being written. All positions are 64-bit byte
+ * counts since the connection started (never sequence numbers; see {@link TcpLayer} for the conversion), so they stay
+ * unambiguous past 4 GiB.
  */
 public sealed interface HttpLayer extends LayerState permits HttpLayer.Idle, HttpLayer.Requested, HttpLayer.Responding {
 

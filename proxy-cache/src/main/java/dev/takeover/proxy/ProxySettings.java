@@ -77,11 +77,6 @@ public record ProxySettings(InetSocketAddress listen, UpstreamSettings upstream,
                 maxHeaderSize, maxUriLength, maxStaleOnError, ioThreads, ioNice);
     }
 
-    public ProxySettings withIoNice(int ioNice) {
-        return new ProxySettings(listen, upstream, cacheBytes, maxObjectSize, headerTimeout, keepAliveTimeout,
-                maxHeaderSize, maxUriLength, maxStaleOnError, ioThreads, ioNice);
-    }
-
     private static void positive(Duration d, String what) {
         if (d == null || d.isNegative() || d.isZero()) {
             throw new IllegalArgumentException(what + " must be positive, was " + d);

@@ -109,15 +109,13 @@ public final class LoadTest {
         }
         reader.join(5000);
         Optional<Path> report;
+        long resent;
         synchronized (lines) {
             report = lines.stream().filter(l -> l.contains("please open the following file: file://")).findFirst()
                     .map(l -> Path.of(l.substring(l.indexOf("file://") + 7)));
-        }
-        report.ifPresent(r -> out.printf("Gatling report: %s%n", r));
-        long resent;
-        synchronized (lines) {
             resent = lines.stream().filter(l -> l.contains(RESENT)).count();
         }
+        report.ifPresent(r -> out.printf("Gatling report: %s%n", r));
         out.printf("requests sent again by Gatling's client after their keep-alive connection closed: %d%n", resent);
         if (crashedAt > 0) {
             out.printf("crashed %s at %d ms since the epoch (%d ms into the load)%n", o.crash(), crashedAt, o.at().toMillis());

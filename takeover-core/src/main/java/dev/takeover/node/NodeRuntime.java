@@ -73,9 +73,9 @@ public final class NodeRuntime implements AutoCloseable {
                 // A synchronous put waits for a cluster round trip: off the event loops. An asynchronous one only
                 // queues (a map update and a replica read): the event loop puts inline, so a reply's first byte
                 // waits for no thread hop. Removals wait for the cluster either way.
-                Executor puts = config.checkpoint().replication() == CheckpointConfig.Replication.SYNC
-                        ? writer : Runnable::run;
-                long smallBody = config.checkpoint().replication() == CheckpointConfig.Replication.SYNC ? -1 : SMALL_BODY;
+                boolean sync = config.checkpoint().replication() == CheckpointConfig.Replication.SYNC;
+                Executor puts = sync ? writer : Runnable::run;
+                long smallBody = sync ? -1 : SMALL_BODY;
                 checkpointing = new Checkpointing(cluster.checkpoints(), node.name(), new KernelTcpCapture(), vips::contains,
                         config.checkpoint().interval(), config.checkpoint().byteStep().bytes(), writer, puts, smallBody);
             }

@@ -7,7 +7,6 @@ import dev.takeover.kernel.LocalSockets;
 import dev.takeover.kernel.RebuildSpec;
 import dev.takeover.kernel.TcpOptions;
 import dev.takeover.kernel.TcpRepair;
-
 import dev.takeover.probe.OldSequenceProbe;
 import dev.takeover.probe.ProbeOutcome;
 import java.io.IOException;

@@ -17,6 +17,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
 
 /**
  * Resumes an HTTP response mid-stream on the node that took its connection over.
@@ -50,20 +52,25 @@ public final class HttpResume {
     /** Decides how the connection goes on; completes normally, with a {@link ResumePlan.Reset} on any failure. */
     public CompletableFuture<ResumePlan> plan(ResumePoint point) {
         return switch (point.checkpoint().http()) {
-            case HttpLayer.Idle idle -> CompletableFuture.completedFuture(point.sendPosition() == idle.sentBytes()
-                    ? new ResumePlan.Continue(null, false)
-                    : new ResumePlan.Reset(point.sendPosition() < idle.sentBytes()
-                    ? "the client is missing " + (idle.sentBytes() - point.sendPosition()) + " bytes of an earlier response"
-                    : "the client acknowledged more than was sent"));
-            case HttpLayer.Requested q -> CompletableFuture.completedFuture(
-                    point.sendPosition() == q.responseStartSendPos() ? new ResumePlan.Replay(q.requestHead())
-                            : new ResumePlan.Reset(point.sendPosition() < q.responseStartSendPos()
-                            ? "the client is missing " + (q.responseStartSendPos() - point.sendPosition())
-                            + " bytes of an earlier response"
-                            : "the client has " + (point.sendPosition() - q.responseStartSendPos())
-                            + " bytes of a response that was never recorded"));
+            case HttpLayer.Idle idle -> atExactly(point, idle.sentBytes(), () -> new ResumePlan.Continue(null, false),
+                    beyond -> "the client acknowledged more than was sent");
+            case HttpLayer.Requested q -> atExactly(point, q.responseStartSendPos(),
+                    () -> new ResumePlan.Replay(q.requestHead()),
+                    beyond -> "the client has " + beyond + " bytes of a response that was never recorded");
             case HttpLayer.Responding r -> responding(point, r);
         };
+    }
+
+    /**
+     * Between responses the client must have received exactly {@code sent} bytes: then {@code plan}; else a reset,
+     * saying whether it misses bytes of an earlier response or has more than {@code sent} ({@code beyond} words it).
+     */
+    private static CompletableFuture<ResumePlan> atExactly(ResumePoint point, long sent, Supplier<ResumePlan> plan,
+                                                           LongFunction<String> beyond) {
+        long acked = point.sendPosition();
+        return CompletableFuture.completedFuture(acked == sent ? plan.get() : new ResumePlan.Reset(acked < sent
+                ? "the client is missing " + (sent - acked) + " bytes of an earlier response"
+                : beyond.apply(acked - sent)));
     }
 
     private CompletableFuture<ResumePlan> responding(ResumePoint point, HttpLayer.Responding r) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -13,15 +15,19 @@ import org.junit.jupiter.api.Test;
 class AwaitRetransmissionTest {
     private static final Duration WAIT = Duration.ofSeconds(2);
 
+    /** Lets {@code millis} pass on the channel's clock and runs what fell due. */
+    private static void elapse(EmbeddedChannel ch, long millis) {
+        ch.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+    }
+
     @Test
     void anArmedConnectionThatReadsNothingIsClosedWhenTheWaitEnds() {
         EmbeddedChannel ch = new EmbeddedChannel(new AwaitRetransmission(37));
         ch.pipeline().fireUserEventTriggered(new AwaitRetransmission.Deadline(WAIT));
-        ch.advanceTimeBy(WAIT.toMillis() - 1, TimeUnit.MILLISECONDS);
-        ch.runScheduledPendingTasks();
+        elapse(ch, WAIT.toMillis() - 1);
         assertThat(ch.isOpen()).as("not before the wait ends").isTrue();
-        ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
-        ch.runScheduledPendingTasks();
+        elapse(ch, 1);
         assertThat(ch.isOpen()).isFalse();
     }
 
@@ -34,8 +40,7 @@ class AwaitRetransmissionTest {
         assertThat(read.readableBytes()).isEqualTo(3);
         read.release();
         assertThat(ch.pipeline().get(AwaitRetransmission.class)).isNull();
-        ch.advanceTimeBy(WAIT.toMillis() * 10, TimeUnit.MILLISECONDS);
-        ch.runScheduledPendingTasks();
+        elapse(ch, WAIT.toMillis() * 10);
         assertThat(ch.isOpen()).isTrue();
     }
 
@@ -45,8 +50,7 @@ class AwaitRetransmissionTest {
         ch.writeInbound(Unpooled.copiedBuffer(new byte[] {'G'}));
         ((ByteBuf) ch.readInbound()).release();
         ch.pipeline().fireUserEventTriggered(new AwaitRetransmission.Deadline(WAIT));
-        ch.advanceTimeBy(WAIT.toMillis() * 10, TimeUnit.MILLISECONDS);
-        ch.runScheduledPendingTasks();
+        elapse(ch, WAIT.toMillis() * 10);
         assertThat(ch.isOpen()).isTrue();
     }
 
@@ -54,8 +58,7 @@ class AwaitRetransmissionTest {
     void anUnarmedConnectionWaitsForItsArming() {
         // The takeover still guards the VIP: a reset now would be dropped and leave the client hanging.
         EmbeddedChannel ch = new EmbeddedChannel(new AwaitRetransmission(37));
-        ch.advanceTimeBy(WAIT.toMillis() * 10, TimeUnit.MILLISECONDS);
-        ch.runScheduledPendingTasks();
+        elapse(ch, WAIT.toMillis() * 10);
         assertThat(ch.isOpen()).isTrue();
     }
 
@@ -65,17 +68,16 @@ class AwaitRetransmissionTest {
         ch.pipeline().fireUserEventTriggered(new AwaitRetransmission.Deadline(WAIT));
         ch.advanceTimeBy(WAIT.toMillis() / 2, TimeUnit.MILLISECONDS);
         ch.pipeline().fireUserEventTriggered(new AwaitRetransmission.Deadline(WAIT));
-        ch.advanceTimeBy(WAIT.toMillis() / 2, TimeUnit.MILLISECONDS);
-        ch.runScheduledPendingTasks();
+        elapse(ch, WAIT.toMillis() / 2);
         assertThat(ch.isOpen()).isFalse();
     }
 
     @Test
     void otherEventsPassThrough() {
         Object[] seen = new Object[1];
-        EmbeddedChannel ch = new EmbeddedChannel(new AwaitRetransmission(37), new io.netty.channel.ChannelInboundHandlerAdapter() {
+        EmbeddedChannel ch = new EmbeddedChannel(new AwaitRetransmission(37), new ChannelInboundHandlerAdapter() {
             @Override
-            public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object evt) {
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
                 seen[0] = evt;
             }
         });
@@ -87,23 +89,22 @@ class AwaitRetransmissionTest {
     void aReplayedRequestIsNotTheClientsBytes() throws Exception {
         // ClientConnection replays a recorded request head through the pipeline while the channel turns active.
         EmbeddedChannel ch = new EmbeddedChannel(false, false, new AwaitRetransmission(37),
-                new io.netty.channel.ChannelInboundHandlerAdapter() {
+                new ChannelInboundHandlerAdapter() {
                     @Override
-                    public void channelActive(io.netty.channel.ChannelHandlerContext ctx) {
+                    public void channelActive(ChannelHandlerContext ctx) {
                         ctx.pipeline().fireChannelRead(Unpooled.copiedBuffer(new byte[] {'G', 'E', 'T'}));
                         ctx.fireChannelActive();
                     }
 
                     @Override
-                    public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
                         ((ByteBuf) msg).release();
                     }
                 });
         ch.register();
         assertThat(ch.pipeline().get(AwaitRetransmission.class)).isNotNull();
         ch.pipeline().fireUserEventTriggered(new AwaitRetransmission.Deadline(WAIT));
-        ch.advanceTimeBy(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        ch.runScheduledPendingTasks();
+        elapse(ch, WAIT.toMillis());
         assertThat(ch.isOpen()).isFalse();
     }
 }
