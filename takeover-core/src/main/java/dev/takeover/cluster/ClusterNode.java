@@ -13,6 +13,7 @@ import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.manager.EmbeddedCacheManager;
 import org.infinispan.partitionhandling.AvailabilityMode;
 import org.jgroups.JChannel;
+import org.jgroups.MergeView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,8 @@ public final class ClusterNode implements AutoCloseable {
     private final CheckpointStore checkpoints;
     private final VipDirectory vips;
     private final LeaverLocks leaverLocks;
+    private final AvailabilityRestore availabilityRestore;
+    private final RejoinResync rejoinResync;
     private volatile boolean closed;
 
     private ClusterNode(ClusterConfig config, String name, EmbeddedCacheManager manager, JChannel channel,
@@ -63,8 +66,11 @@ public final class ClusterNode implements AutoCloseable {
                 : replicated;
         this.vips = new VipDirectory(vipCache);
         List<Cache<?, ?>> guarded = List.of(checkpointCache, vipCache);
-        membership.addListener(event -> restoreAvailability(event, guarded));
+        membership.addListener(availabilityRestore = new AvailabilityRestore(name, membership,
+                viewId -> channel.getView() instanceof MergeView merge && merge.getViewId().getId() == viewId,
+                guarded));
         membership.addListener(leaverLocks = new LeaverLocks(guarded));
+        membership.addListener(rejoinResync = new RejoinResync(name, membership.quorum(), guarded));
     }
 
     /**
@@ -117,29 +123,6 @@ public final class ClusterNode implements AutoCloseable {
             }
             throw new ClusterException("node " + nodeName + " could not join cluster " + config.cluster().name()
                     + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Infinispan counts a majority against the last stable members, and to it a crashed node that
-     * restarts is a new member: a partition degraded by the crash would stay degraded after the node
-     * is back. The cluster file is the authority (only one majority of it can exist), so once this
-     * node is in a majority of it again, degraded caches are made available.
-     */
-    private void restoreAvailability(MembershipEvent event, List<Cache<?, ?>> caches) {
-        if (event instanceof MembershipEvent.MinorityEntered || !membership.isMajority()) {
-            return;
-        }
-        for (Cache<?, ?> cache : caches) {
-            if (cache.getAdvancedCache().getAvailability() == AvailabilityMode.DEGRADED_MODE) {
-                try {
-                    cache.getAdvancedCache().setAvailability(AvailabilityMode.AVAILABLE);
-                    LOG.info("{}: {} available again: a majority of the cluster file is back ({})", name, cache.getName(),
-                            membership.view());
-                } catch (RuntimeException e) {
-                    LOG.warn("{}: cannot make {} available: {}", name, cache.getName(), e.toString());
-                }
-            }
         }
     }
 
@@ -212,6 +195,8 @@ public final class ClusterNode implements AutoCloseable {
         }
         closed = true;
         leaverLocks.close();
+        rejoinResync.close();
+        availabilityRestore.close();
         checkpoints.close(); // a write-behind queue writes what it holds first
         replicated.close();
         try {

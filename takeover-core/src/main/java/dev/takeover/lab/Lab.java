@@ -85,7 +85,9 @@ public final class Lab {
         try {
             Files.createDirectories(logs());
             Files.createDirectories(originFiles());
-            Files.writeString(clusterFile(), layout.clusterFile(resumeConnections));
+            // For experiments with the detection timings, e.g. "timeout: 300ms, verify-timeout: 100ms".
+            Files.writeString(clusterFile(), layout.clusterFile(resumeConnections,
+                    System.getenv().getOrDefault("TAKEOVER_LAB_FAILURE_DETECTION", "")));
         } catch (IOException e) {
             throw new LabException("cannot write the lab's files under " + dir + ": " + e.getMessage(), e);
         }

@@ -198,7 +198,7 @@ class ThreeNodeClusterTest {
                 assertThat(m1.view()).containsSubsequence("n1,n2", "true");
 
                 // The minority does not act: once its cache has gone degraded, it refuses every write.
-                awaitTrue("n3's checkpoint cache degraded", () -> m3.view().get(3).equals("false"));
+                awaitAnswer(m3, "n3's checkpoint cache degraded", () -> m3.view().get(3), "false");
                 assertThat(m3.send("put 1 n3 2")).startsWith("err ").contains("majority");
                 assertThat(m1.send("put 1 n1 7")).as("the majority goes on").isEqualTo("Stored");
 
@@ -208,9 +208,9 @@ class ThreeNodeClusterTest {
                         e -> e.type().equals("MajorityRegained") && e.viewId() > minority.viewId());
                 m3.awaitEvent("Merged", e -> e.type().equals("Merged") && e.viewId() > minority.viewId());
                 System.out.printf("link restored: n3 saw the merge after %d ms%n", regained.epochMillis() - healAt);
-                awaitTrue("n3's cache available again", () -> m3.view().get(3).equals("true"));
+                awaitAnswer(m3, "n3's cache available again", () -> m3.view().get(3), "true");
                 // Conflict resolution runs after the merge: n3's stale replica converges to the majority's entry.
-                awaitTrue("the majority's write reaches n3", () -> m3.send("get 1").equals("7 n1"));
+                awaitAnswer(m3, "the majority's write reaches n3", () -> m3.send("get 1"), "7 n1");
                 assertThat(m2.send("get 1")).isEqualTo("7 n1");
             }
         }
@@ -220,12 +220,17 @@ class ThreeNodeClusterTest {
         return Long.parseLong(n.view().get(0));
     }
 
-    /** Polls {@code condition} until it holds; the bound is a hang guard. */
-    private static void awaitTrue(String what, Supplier<Boolean> condition) {
+    /**
+     * Asks {@code node} until {@code answer} gives {@code expected}; the bound is a hang guard, and a failure shows
+     * the last answer and the node's log.
+     */
+    private static void awaitAnswer(NodeProcess node, String what, Supplier<String> answer, String expected) {
         long deadline = System.nanoTime() + NodeProcess.HANG_GUARD.toNanos();
-        while (!condition.get()) {
+        String last;
+        while (!(last = answer.get()).equals(expected)) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + NodeProcess.HANG_GUARD + ": " + what);
+                throw new AssertionError("not within " + NodeProcess.HANG_GUARD + ": " + what + "; last answer '"
+                        + last + "', expected '" + expected + "'\n" + node.logTail());
             }
             try {
                 Thread.sleep(Duration.ofMillis(50));

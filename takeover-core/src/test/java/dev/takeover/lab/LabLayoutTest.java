@@ -1,0 +1,44 @@
+package dev.takeover.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.takeover.config.ClusterConfig;
+import dev.takeover.config.ClusterConfigLoader;
+import dev.takeover.config.ConfigException;
+import dev.takeover.config.FailureDetectionConfig;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The cluster file the lab writes: valid as generated, with the detection timings an experiment asks for. */
+class LabLayoutTest {
+
+    private final LabLayout layout = new LabLayout(3);
+
+    @Test
+    void theGeneratedClusterFileLoadsWithTheDefaultTimings() {
+        ClusterConfig config = ClusterConfigLoader.parse(layout.clusterFile(), "lab");
+
+        assertThat(config.nodes()).hasSize(3);
+        assertThat(config.failureDetection()).isEqualTo(FailureDetectionConfig.DEFAULTS);
+        assertThat(config.checkpoint().enabled()).isTrue();
+    }
+
+    @Test
+    void anExperimentsTimingsReplaceTheDefaults() {
+        ClusterConfig config = ClusterConfigLoader.parse(
+                layout.clusterFile(true, "timeout: 300ms, verify-timeout: 100ms"), "lab");
+
+        assertThat(config.failureDetection().timeout()).isEqualTo(Duration.ofMillis(300));
+        assertThat(config.failureDetection().verifyTimeout()).isEqualTo(Duration.ofMillis(100));
+        assertThat(config.failureDetection().heartbeatInterval())
+                .isEqualTo(FailureDetectionConfig.DEFAULT_HEARTBEAT_INTERVAL);
+    }
+
+    @Test
+    void aMistypedTimingIsRefusedByName() {
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(layout.clusterFile(false, "timout: 300ms"), "lab"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("timout");
+    }
+}
