@@ -22,6 +22,8 @@ public record LabLayout(int nodeCount) {
     public static final Host ORIGIN = new Host("origin", PREFIX + "origin", "198.18.0.2");
     public static final Host CLIENT = new Host("client", PREFIX + "client", "198.18.0.3");
     public static final int HTTP_PORT = 80;
+    /** Origin connections per node: room for every download of the largest drill, on one survivor. */
+    public static final int ORIGIN_CONNECTIONS = 256;
     public static final int VIPS_PER_NODE = 2;
 
     public LabLayout {
@@ -98,7 +100,10 @@ public record LabLayout(int nodeCount) {
                     .append("    interface: eth0\n")
                     .append("    vips: [").append(String.join(", ", n.vips())).append("]\n");
         }
+        // Drills run up to 200 downloads at once, and after a crash each survivor fetches its share and the resumed
+        // ones from the origin: the default 64 connections per node made late requests wait out the 10 s limit (504).
         y.append("origin:\n  url: ").append(originUrl()).append('\n')
+                .append("  max-connections: ").append(ORIGIN_CONNECTIONS).append('\n')
                 .append("proxy:\n  listen: 0.0.0.0:").append(HTTP_PORT).append('\n')
                 .append("cache:\n  size: 1g\n  max-object-size: 512m\n")
                 .append(resumeConnections ? "checkpoint:\n  replication: async\n" : "checkpoint:\n  enabled: false\n");

@@ -10,7 +10,10 @@ import dev.takeover.config.FailureDetectionConfig;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The cluster file the lab writes: valid as generated, with the detection timings an experiment asks for. */
+/**
+ * The cluster file the lab writes: valid as generated, with origin connections for its largest drill and the detection
+ * timings an experiment asks for.
+ */
 class LabLayoutTest {
 
     private final LabLayout layout = new LabLayout(3);
@@ -22,6 +25,7 @@ class LabLayoutTest {
         assertThat(config.nodes()).hasSize(3);
         assertThat(config.failureDetection()).isEqualTo(FailureDetectionConfig.DEFAULTS);
         assertThat(config.checkpoint().enabled()).isTrue();
+        assertThat(config.origin().maxConnections()).as("room for the largest drill").isEqualTo(256);
     }
 
     @Test
