@@ -19,11 +19,13 @@ import org.slf4j.LoggerFactory;
  * the authority (only one majority of it can exist), so after a view that gives this node a majority, a cache still
  * degraded is made available.
  *
- * <p>Not at once after a merge: Infinispan's own merge handling (on the merged view's coordinator) picks the side
- * that stayed available and resolves conflicts. Forcing availability from the returning minority node while that
- * runs, when that node happens to coordinate the merged view, left its stale replica in place and the cache's
- * state transfer hanging in one of about twenty namespace runs. So after a merge the check waits
- * {@value #AFTER_MERGE_MILLIS} ms, and acts only if the view is still the merged one and the cache still degraded.
+ * <p>Not at once after a merge in which one side held a majority: Infinispan's own merge handling (on the merged
+ * view's coordinator) makes the caches available with that side's topology and resolves conflicts. Forcing
+ * availability from the returning minority node while that runs, when that node happened to coordinate the merged
+ * view, left its stale replica in place and the cache's state transfer hanging in one of about twenty namespace runs.
+ * So after such a merge the check waits {@value #AFTER_MERGE_MILLIS} ms, and acts only if the view is still the
+ * merged one and the cache still degraded. A merge of minorities only (a restarted node that formed a cluster of its
+ * own, say, meeting a survivor left alone) stays degraded in Infinispan's count: there the check acts at once.
  *
  * <p>Thread-safe; delayed checks run on one daemon thread of their own.
  */
@@ -59,8 +61,12 @@ final class AvailabilityRestore implements MembershipListener, AutoCloseable {
         BooleanSupplier stillDue = () -> membership.view().id() == viewId && membership.isMajority();
         if (!healedPartition.test(viewId)) {
             restore(stillDue);
-        } else if (event instanceof MembershipEvent.Merged) {
-            later.schedule(() -> restore(stillDue), AFTER_MERGE_MILLIS, TimeUnit.MILLISECONDS);
+        } else if (event instanceof MembershipEvent.Merged merged) {
+            if (merged.subgroups().stream().anyMatch(v -> v.size() >= membership.quorum())) {
+                later.schedule(() -> restore(stillDue), AFTER_MERGE_MILLIS, TimeUnit.MILLISECONDS);
+            } else {
+                restore(stillDue); // minorities only: Infinispan keeps the merged caches degraded
+            }
         }
     }
 

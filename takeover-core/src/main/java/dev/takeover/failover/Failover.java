@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * the majority, it works out which survivor takes each orphaned VIP ({@link VipAssignment}) and runs
  * a {@link VipTakeover} for each VIP that falls to it, all in parallel. When this node finds itself
  * in a minority it releases its VIPs and stops answering for them: two nodes never answer for one IP.
- * When it is (again) in a majority it serves the VIPs it owns.
+ * When it is (again) in a majority it serves the VIPs it owns. In a majority it also looks for orphaned VIPs every
+ * {@value #RECHECK_MILLIS} ms, so one left to nobody by a decision on a not yet updated replica is still taken.
  *
  * <p>Each takeover is logged as one {@code TAKEOVER {json}} line ({@link TakeoverReport}). Gratuitous
  * ARP for a claimed VIP goes out again at 0.2, 0.5, 1, 2 and 4 s, for switches and clients that
@@ -46,6 +48,13 @@ public final class Failover implements MembershipListener, AutoCloseable {
     /** Attempts at one VIP's takeover before giving up (each may wait out a lock timeout). */
     private static final int TAKEOVER_ATTEMPTS = 5;
     private static final long TAKEOVER_RETRY_PAUSE_MILLIS = 200;
+    /**
+     * How often a node in a majority looks again for VIPs whose owner is gone. Decisions follow membership events,
+     * and one taken on a replica that a merge had not yet brought up to date can leave a VIP to nobody: seen in the
+     * lab when a revived node had formed a cluster of its own, merged with a survivor left alone, and read its empty
+     * directory before the survivor's had reached it.
+     */
+    static final long RECHECK_MILLIS = 2000;
 
     /** What a takeover works with. */
     record Context(String self, String interfaceName, int prefixLength, Clock clock, RstGuard guard,
@@ -101,6 +110,24 @@ public final class Failover implements MembershipListener, AutoCloseable {
         cluster.membership().addListener(this);
         if (cluster.membership().isMajority()) {
             decisions.execute(() -> onMajority(null));
+        }
+        arp.scheduleWithFixedDelay(this::recheck, RECHECK_MILLIS, RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Takes over, in a majority, any orphaned VIP that falls to this node and nobody is taking over yet. */
+    private void recheck() {
+        try {
+            decisions.execute(() -> {
+                if (cluster.membership().isMajority()) {
+                    try {
+                        takeOrphans(null, ctx.clock().millis());
+                    } catch (RuntimeException e) {
+                        log.debug("rechecking orphaned VIPs: {}", e.toString()); // the directory refuses reads
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // closing
         }
     }
 
