@@ -62,7 +62,7 @@ final class AvailabilityRestore implements MembershipListener, AutoCloseable {
         if (!healedPartition.test(viewId)) {
             restore(stillDue);
         } else if (event instanceof MembershipEvent.Merged merged) {
-            if (merged.subgroups().stream().anyMatch(v -> v.size() >= membership.quorum())) {
+            if (merged.majoritySubgroup(membership.quorum()).isPresent()) {
                 later.schedule(() -> restore(stillDue), AFTER_MERGE_MILLIS, TimeUnit.MILLISECONDS);
             } else {
                 restore(stillDue); // minorities only: Infinispan keeps the merged caches degraded

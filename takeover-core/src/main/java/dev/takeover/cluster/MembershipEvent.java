@@ -2,6 +2,7 @@ package dev.takeover.cluster;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A change of the cluster's membership as one node sees it, delivered to {@link MembershipListener}s in the order
@@ -58,6 +59,14 @@ public sealed interface MembershipEvent {
         public Merged {
             Objects.requireNonNull(view, "view");
             subgroups = List.copyOf(subgroups);
+        }
+
+        /**
+         * @param quorum members a view needs for a majority ({@link Membership#quorum()})
+         * @return the subgroup that held a majority on its own before the merge, if one did (at most one can)
+         */
+        public Optional<View> majoritySubgroup(int quorum) {
+            return subgroups.stream().filter(v -> v.size() >= quorum).findFirst();
         }
     }
 

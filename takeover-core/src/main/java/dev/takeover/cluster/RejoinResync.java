@@ -77,15 +77,8 @@ final class RejoinResync implements MembershipListener, AutoCloseable {
      *         empty
      */
     static Optional<Set<String>> majoritySide(MembershipEvent.Merged merged, String self, int quorum) {
-        boolean fromMinority = merged.subgroups().stream()
-                .anyMatch(v -> v.members().contains(self) && v.size() < quorum);
-        if (!fromMinority || merged.view().size() < quorum) {
-            return Optional.empty();
-        }
-        return merged.subgroups().stream()
-                .filter(v -> v.size() >= quorum)
-                .map(v -> Set.copyOf(v.members()))
-                .findFirst();
+        // This node's own subgroup is among the merged ones, so one that held a majority without it means it was not.
+        return merged.majoritySubgroup(quorum).filter(v -> !v.contains(self)).map(v -> Set.copyOf(v.members()));
     }
 
     private void resyncAll(Set<String> trusted) {

@@ -2,8 +2,6 @@ package dev.takeover.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.takeover.config.CheckpointConfig;
-import dev.takeover.config.ClusterConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -19,24 +17,17 @@ import org.junit.jupiter.api.Test;
  */
 class RejoinResyncTest {
 
-    private static ClusterNode n1;
-    private static ClusterNode n2;
+    private static LoopbackPair cluster;
 
     @BeforeAll
     static void startCluster() {
-        ClusterConfig config = TestClusters.loopback("resync", List.of("127.0.0.1", "127.0.0.2"),
-                CheckpointConfig.Replication.SYNC);
-        n1 = ClusterNode.start(config, "n1");
-        n2 = ClusterNode.start(config, "n2");
+        cluster = LoopbackPair.start("resync");
     }
 
     @AfterAll
     static void stopCluster() {
-        if (n2 != null) {
-            n2.close();
-        }
-        if (n1 != null) {
-            n1.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -62,8 +53,8 @@ class RejoinResyncTest {
 
     @Test
     void theRejoinedReplicaTakesTheMajoritysValuesAndRemovalsAndLeavesTheOthersAlone() {
-        AdvancedCache<String, byte[]> majority = n1.checkpointCache().getAdvancedCache();
-        AdvancedCache<String, byte[]> rejoined = n2.checkpointCache().getAdvancedCache();
+        AdvancedCache<String, byte[]> majority = cluster.n1().checkpointCache().getAdvancedCache();
+        AdvancedCache<String, byte[]> rejoined = cluster.n2().checkpointCache().getAdvancedCache();
         majority.clear();
         majority.put("same", bytes("a"));
         majority.put("newer", bytes("v7"));

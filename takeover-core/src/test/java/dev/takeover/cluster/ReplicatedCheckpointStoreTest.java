@@ -8,8 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.takeover.checkpoint.CheckpointStore;
 import dev.takeover.checkpoint.CheckpointStoreContract;
 import dev.takeover.checkpoint.PutResult;
-import dev.takeover.config.CheckpointConfig;
-import dev.takeover.config.ClusterConfig;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,36 +20,29 @@ import org.junit.jupiter.api.Test;
  */
 class ReplicatedCheckpointStoreTest extends CheckpointStoreContract {
 
-    private static ClusterNode n1;
-    private static ClusterNode n2;
+    private static LoopbackPair cluster;
 
     @BeforeAll
     static void startCluster() {
-        ClusterConfig config = TestClusters.loopback("contract", List.of("127.0.0.1", "127.0.0.2"),
-                CheckpointConfig.Replication.SYNC);
-        n1 = ClusterNode.start(config, "n1");
-        n2 = ClusterNode.start(config, "n2");
+        cluster = LoopbackPair.start("contract");
     }
 
     @AfterAll
     static void stopCluster() {
-        if (n2 != null) {
-            n2.close();
-        }
-        if (n1 != null) {
-            n1.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     @Override
     protected CheckpointStore newStore() {
-        n1.checkpointCache().clear();
-        return new ReplicatedCheckpointStore(n1.checkpointCache(), "n1");
+        cluster.n1().checkpointCache().clear();
+        return new ReplicatedCheckpointStore(cluster.n1().checkpointCache(), "n1");
     }
 
     @Override
     protected CheckpointStore peerOf(CheckpointStore store) {
-        return new ReplicatedCheckpointStore(n2.checkpointCache(), "n2");
+        return new ReplicatedCheckpointStore(cluster.n2().checkpointCache(), "n2");
     }
 
     @Test
