@@ -2,6 +2,7 @@ package dev.takeover.proxy;
 
 import dev.takeover.net.Transport;
 import dev.takeover.proxy.cache.CaffeineObjectStore;
+import dev.takeover.proxy.cache.FillBudget;
 import dev.takeover.proxy.checkpoint.Checkpointing;
 import dev.takeover.proxy.cache.ObjectStore;
 import dev.takeover.proxy.exchange.AccessLog;
@@ -23,6 +24,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.util.internal.PlatformDependent;
 import dev.takeover.proxy.http.CountingRequestDecoder;
 import dev.takeover.proxy.http.SentBytesCounter;
 import java.net.InetAddress;
@@ -75,7 +77,10 @@ public final class ProxyServer implements AutoCloseable {
         this.checkpointing = checkpointing;
         this.group = transport.newGroup(settings.ioThreads(), "proxy-io", settings.ioNice());
         this.store = new CaffeineObjectStore(settings.cacheBytes());
-        this.upstream = new UpstreamClient(group, transport.channel(), settings.upstream(), clock);
+        // Objects still arriving may hold as much again as the cache: a miss beyond that streams through uncached.
+        FillBudget fills = new FillBudget(settings.cacheBytes());
+        warnIfDirectMemoryIsShort(settings.cacheBytes() + fills.limit());
+        this.upstream = new UpstreamClient(group, transport.channel(), settings.upstream(), clock, fills);
         this.router = new CachingProxy(store, upstream, clock, settings.maxObjectSize(),
                 settings.maxStaleOnError().toMillis());
         this.resumer = new HttpResume(store, upstream);
@@ -197,6 +202,19 @@ public final class ProxyServer implements AutoCloseable {
             }
         }
         return armed;
+    }
+
+    /**
+     * Says once, at start, when the JVM's direct memory cannot hold {@code needed} bytes of bodies (the cache and the
+     * objects arriving for it): the node would then fail responses when it runs out, instead of streaming misses
+     * through uncached.
+     */
+    private static void warnIfDirectMemoryIsShort(long needed) {
+        long max = PlatformDependent.maxDirectMemory();
+        if (max < needed) {
+            log.warn("direct memory ({} MiB) is less than the cache and the objects arriving for it may hold ({} MiB):"
+                    + " raise -XX:MaxDirectMemorySize, or lower cache.size", max >> 20, needed >> 20);
+        }
     }
 
     /** Starts a node; returns once it listens. A bind failure throws with the address in the message. */

@@ -262,6 +262,38 @@ class ProxyCachingTest {
     }
 
     @Test
+    void missesBeyondWhatArrivingObjectsMayHoldStreamThroughAndTheRestAreStored() throws Exception {
+        proxy.close();
+        // Objects still arriving may hold as much as the cache: 8 MiB, not three fills of 3 MiB at once.
+        proxy = ProxyServer.start(ProxySettings.of(new InetSocketAddress("127.0.0.1", 0), origin.uri())
+                .withCache(8L << 20, 3L << 20), clock);
+        List<byte[]> bodies = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            byte[] body = bytes(3 << 20, 20 + i);
+            bodies.add(body);
+            // slow enough that the three fills overlap
+            origin.on("/fill-" + i, ScriptedOrigin.slow(body, 48, 10, false, "Cache-Control", "max-age=60"));
+        }
+        List<CompletableFuture<HttpResponse<byte[]>>> misses = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            misses.add(http.sendAsync(HttpRequest.newBuilder(url("/fill-" + i)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray()));
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(misses.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS).body()).isEqualTo(bodies.get(i));
+        }
+
+        List<String> again = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<byte[]> r = get("/fill-" + i);
+            assertThat(r.body()).isEqualTo(bodies.get(i));
+            again.add(cache(r));
+        }
+        assertThat(again).as("two fit the budget and were stored; the third streamed through")
+                .containsExactlyInAnyOrder("HIT", "HIT", "MISS");
+    }
+
+    @Test
     void aFailingOriginGives502Or504AndStaleContentWhereAllowed() throws Exception {
         origin.on("/s", fixed(200, bytes(500, 13), "Cache-Control", "max-age=10"));
         origin.on("/strict", fixed(200, bytes(500, 14), "Cache-Control", "max-age=10, must-revalidate"));

@@ -163,7 +163,7 @@ public final class Lab {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectErrorStream(true);
         // TAKEOVER_LAB_NODE_OPTS adds JVM options to the lab's processes (a logback file, GC logging, ...).
-        pb.environment().put("TAKEOVER_JAVA_OPTS", "-Xms256m -Xmx512m -XX:MaxDirectMemorySize=1536m "
+        pb.environment().put("TAKEOVER_JAVA_OPTS", "-Xms256m -Xmx512m -XX:MaxDirectMemorySize=2560m "
                 + "-Dtakeover.access.log=" + logs().resolve(host.name() + "-access.log") + " "
                 + System.getenv().getOrDefault("TAKEOVER_LAB_NODE_OPTS", ""));
         try {

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * After {@link #stopRetaining()} (the response turned out not storable, or too large) segments every
  * open cursor has passed are released, and {@link #shouldPause()} tells the producer to stop reading
  * from the origin while the slowest reader is more than {@value #HIGH_WATER} bytes behind: a 1 GiB
- * pass-through is never buffered whole.
+ * pass-through is never buffered whole. A retaining body reserves each segment from its {@link FillBudget}, and stops
+ * retaining by itself when the budget refuses one. A cursor can no longer be opened below a released segment.
  *
  * <p><b>Thread safety.</b> One producer thread calls {@link #append}, {@link #complete} and
  * {@link #fail}; any thread may read. Published length is volatile: a reader only reads below it.
@@ -37,6 +38,7 @@ public final class BodyBuffer {
 
     private final ByteBufAllocator allocator;
     private final long expectedLength;
+    private final FillBudget budget;
     private final AtomicInteger refs = new AtomicInteger(1);
 
     private volatile ByteBuf[] segments = new ByteBuf[0];
@@ -51,6 +53,8 @@ public final class BodyBuffer {
     private Runnable drained;
     private int releasedSegments;
     private boolean everRead;
+    /** Bytes reserved from the budget and not yet handed back. */
+    private long reserved;
 
     private record Waiter(long offset, Runnable callback) {}
 
@@ -59,8 +63,14 @@ public final class BodyBuffer {
      *                       segments, not trusted: {@link #complete()} decides the real length
      */
     public BodyBuffer(ByteBufAllocator allocator, long expectedLength) {
+        this(allocator, expectedLength, FillBudget.UNBOUNDED);
+    }
+
+    /** @param budget what the body may hold while it retains and is incomplete */
+    public BodyBuffer(ByteBufAllocator allocator, long expectedLength, FillBudget budget) {
         this.allocator = allocator;
         this.expectedLength = expectedLength;
+        this.budget = budget;
     }
 
     /** A complete body holding a copy of {@code bytes}; for generated responses and tests. */
@@ -100,17 +110,19 @@ public final class BodyBuffer {
      * Synchronized with the release paths so the array is never copied while a slot is cleared.
      */
     private synchronized ByteBuf segment(int index, int within) {
-        ByteBuf[] segs = segments;
+        ByteBuf current = index < segments.length ? segments[index] : null;
+        if (current == null) {
+            reserve(capacityAt(index));
+        } else if (within >= current.capacity()) {
+            reserve(SEGMENT - current.capacity());
+        }
+        ByteBuf[] segs = segments; // read after reserve(): stopping to retain may have released passed segments
         if (index >= segs.length) {
             segs = Arrays.copyOf(segs, Math.max(index + 1, segs.length * 2));
         }
         ByteBuf seg = segs[index];
         if (seg == null) {
-            long start = (long) index * SEGMENT;
-            // Size the last segment to the announced length, so a 1 KiB object takes 1 KiB.
-            int capacity = expectedLength > start && expectedLength - start < SEGMENT
-                    ? (int) (expectedLength - start) : SEGMENT;
-            seg = allocator.directBuffer(capacity, SEGMENT);
+            seg = allocator.directBuffer(capacityAt(index), SEGMENT);
             segs[index] = seg;
         }
         if (within >= seg.capacity()) {
@@ -125,9 +137,39 @@ public final class BodyBuffer {
         return seg;
     }
 
+    /** The first allocation for segment {@code index}: the last one is sized to the announced length. */
+    private int capacityAt(int index) {
+        long start = (long) index * SEGMENT;
+        return expectedLength > start && expectedLength - start < SEGMENT ? (int) (expectedLength - start) : SEGMENT;
+    }
+
+    /**
+     * Reserves {@code bytes} more while retaining; when the budget refuses, stops retaining instead. Called under the
+     * lock, by the producer.
+     */
+    private void reserve(int bytes) {
+        if (!retaining || complete || budget == FillBudget.UNBOUNDED) {
+            return;
+        }
+        if (budget.tryReserve(bytes)) {
+            reserved += bytes;
+        } else {
+            stopRetaining();
+        }
+    }
+
+    /** Gives the reservation back: the body is complete (the cache accounts for it), broken, passing, or freed. */
+    private synchronized void handBack() {
+        if (reserved > 0) {
+            budget.release(reserved);
+            reserved = 0;
+        }
+    }
+
     /** Marks the body complete at its current length and wakes every reader. Producer only. */
     public void complete() {
         complete = true;
+        handBack();
         notifyWaiters();
         runDrained();
     }
@@ -135,6 +177,7 @@ public final class BodyBuffer {
     /** Marks the body broken (the origin failed mid-body): readers must abort their responses. */
     public void fail(Throwable cause) {
         failure = cause;
+        handBack();
         notifyWaiters();
         runDrained();
     }
@@ -226,6 +269,7 @@ public final class BodyBuffer {
     /** From now on release what every cursor has passed: the body will not be stored. */
     public void stopRetaining() {
         retaining = false;
+        handBack();
         releasePassedSegments();
     }
 
@@ -282,8 +326,8 @@ public final class BodyBuffer {
     }
 
     private void releasePassedSegments() {
-        if (retaining) {
-            return;
+        if (retaining || !everRead) {
+            return; // before its first reader, nothing is passed: the body may have stopped retaining early
         }
         synchronized (this) {
             long min = minCursorPosition();
@@ -316,6 +360,7 @@ public final class BodyBuffer {
     public void release() {
         int n = refs.decrementAndGet();
         if (n == 0) {
+            handBack();
             synchronized (this) {
                 ByteBuf[] segs = segments;
                 for (int i = 0; i < segs.length; i++) {
@@ -332,7 +377,7 @@ public final class BodyBuffer {
 
     /**
      * Opens a reading position at {@code offset}, holding a reference on the body until closed.
-     * Returns {@code null} if the body was already freed.
+     * Returns {@code null} if the body was already freed, or no longer holds the bytes at {@code offset}.
      */
     public Cursor open(long offset) {
         if (!tryRetain()) {
@@ -340,8 +385,16 @@ public final class BodyBuffer {
         }
         Cursor c = new Cursor(offset);
         synchronized (this) {
-            cursors.add(c);
-            everRead = true;
+            if (offset < (long) releasedSegments * SEGMENT) {
+                c = null;
+            } else {
+                cursors.add(c);
+                everRead = true;
+            }
+        }
+        if (c == null) {
+            release();
+            return null;
         }
         return c;
     }

@@ -226,11 +226,14 @@ public final class CachingProxy implements ExchangeRouter {
         }
     }
 
-    /** Stores a filling object once its body is complete, unless it failed or outgrew the limit. */
+    /**
+     * Stores a filling object once its body is complete, unless it failed, outgrew the limit, or stopped retaining on
+     * the way (the fill budget was spent).
+     */
     private void keepWhenComplete(String target, Fill fill, CachedObject object) {
         BodyBuffer body = object.body();
         body.whenReadable(maxObjectSize, () -> {
-            if (body.isComplete() && body.failure() == null && body.available() <= maxObjectSize) {
+            if (body.isComplete() && body.failure() == null && body.isRetaining() && body.available() <= maxObjectSize) {
                 store.put(object);
             } else {
                 body.stopRetaining();

@@ -99,7 +99,7 @@ final class UpstreamCall {
     private void onHead(HttpResponse r) {
         response = r;
         long expected = request.method().equals(HttpMethod.HEAD) ? 0 : HttpUtil.getContentLength(r, -1L);
-        body = new BodyBuffer(channel.alloc(), expected);
+        body = new BodyBuffer(channel.alloc(), expected, client.fills());
         channel.attr(UpstreamClient.REUSED).set(true);
         scheduleIdle();
         result.complete(new UpstreamResponse(r.status().code(), r.status().reasonPhrase(), r.headers(), body,

@@ -1,5 +1,6 @@
 package dev.takeover.proxy.upstream;
 
+import dev.takeover.proxy.cache.FillBudget;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -33,12 +34,15 @@ public final class UpstreamClient implements AutoCloseable {
 
     private final UpstreamSettings settings;
     private final Clock clock;
+    private final FillBudget fills;
     private final FixedChannelPool pool;
 
+    /** @param fills what the response bodies kept for the cache may hold while they arrive */
     public UpstreamClient(EventLoopGroup group, Class<? extends SocketChannel> channelType,
-                          UpstreamSettings settings, Clock clock) {
+                          UpstreamSettings settings, Clock clock, FillBudget fills) {
         this.settings = settings;
         this.clock = clock;
+        this.fills = fills;
         Bootstrap bootstrap = new Bootstrap().group(group).channel(channelType)
                 .remoteAddress(InetSocketAddress.createUnresolved(settings.origin().getHost(), settings.port()))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
@@ -56,6 +60,10 @@ public final class UpstreamClient implements AutoCloseable {
 
     public UpstreamSettings settings() {
         return settings;
+    }
+
+    FillBudget fills() {
+        return fills;
     }
 
     /** Sends {@code request}; the future completes with the response head or an {@link UpstreamException}. */

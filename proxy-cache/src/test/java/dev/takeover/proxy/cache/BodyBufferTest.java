@@ -176,4 +176,92 @@ class BodyBufferTest {
         c.close();
         assertThat(body.open(0)).isNull();
     }
+
+    /** Appends {@code n} pattern bytes from {@code from} on. */
+    private static void fill(BodyBuffer body, long from, int n) {
+        ByteBuf c = chunk(from, n);
+        body.append(c);
+        c.release();
+    }
+
+    @Test
+    void aFillOverItsBudgetStopsRetainingAndItsReaderStillGetsEveryByte() throws Exception {
+        FillBudget budget = new FillBudget(4 * BodyBuffer.SEGMENT);
+        BodyBuffer body = new BodyBuffer(ALLOC, 32L * BodyBuffer.SEGMENT, budget);
+        BodyBuffer.Cursor reader = body.open(0);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            CompletableFuture<Long> read = drain(reader, pool);
+            for (long at = 0; at < 32L * BodyBuffer.SEGMENT; at += 10_000) {
+                int n = (int) Math.min(10_000, 32L * BodyBuffer.SEGMENT - at);
+                fill(body, at, n);
+                assertThat(budget.reserved()).isLessThanOrEqualTo(budget.limit());
+                while (body.shouldPause()) {
+                    Thread.sleep(1); // the reader catches up and segments it passed are released
+                }
+            }
+            assertThat(body.isRetaining()).as("stopped retaining at the budget").isFalse();
+            assertThat(budget.reserved()).as("handed back when it stopped").isZero();
+            body.complete();
+            assertThat(read.get(10, TimeUnit.SECONDS)).isEqualTo(32L * BodyBuffer.SEGMENT);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(body.open(0)).as("its start is gone: a late reader must fetch on its own").isNull();
+        body.release();
+    }
+
+    @Test
+    void aBodyWithinItsBudgetKeepsRetainingAndHandsTheReservationBackWhenComplete() {
+        FillBudget budget = new FillBudget(4 * BodyBuffer.SEGMENT);
+        BodyBuffer body = new BodyBuffer(ALLOC, 3L * BodyBuffer.SEGMENT, budget);
+        fill(body, 0, 2 * BodyBuffer.SEGMENT);
+        assertThat(budget.reserved()).isEqualTo(2L * BodyBuffer.SEGMENT);
+        fill(body, 2L * BodyBuffer.SEGMENT, BodyBuffer.SEGMENT);
+        body.complete();
+        assertThat(body.isRetaining()).isTrue();
+        assertThat(budget.reserved()).as("the cache accounts for a complete body").isZero();
+        BodyBuffer.Cursor c = body.open(0);
+        assertThat(c).isNotNull();
+        c.close();
+        body.release();
+    }
+
+    @Test
+    void aFailedOrFreedFillHandsItsReservationBack() {
+        FillBudget budget = new FillBudget(8 * BodyBuffer.SEGMENT);
+        BodyBuffer failed = new BodyBuffer(ALLOC, -1, budget);
+        fill(failed, 0, 3 * BodyBuffer.SEGMENT);
+        BodyBuffer dropped = new BodyBuffer(ALLOC, -1, budget);
+        fill(dropped, 0, 2 * BodyBuffer.SEGMENT + 1);
+        assertThat(budget.reserved()).isEqualTo(6L * BodyBuffer.SEGMENT);
+
+        failed.fail(new java.io.IOException("origin went away"));
+        assertThat(budget.reserved()).isEqualTo(3L * BodyBuffer.SEGMENT);
+        dropped.release(); // its only holder let go before it completed
+        assertThat(budget.reserved()).isZero();
+        failed.release();
+        assertThat(budget.reserved()).isZero();
+    }
+
+    @Test
+    void twoFillsShareOneBudgetAndOnlyTheOneRefusedStopsRetaining() {
+        FillBudget budget = new FillBudget(5 * BodyBuffer.SEGMENT);
+        BodyBuffer first = new BodyBuffer(ALLOC, -1, budget);
+        BodyBuffer second = new BodyBuffer(ALLOC, -1, budget);
+        fill(first, 0, 3 * BodyBuffer.SEGMENT);
+        fill(second, 0, 2 * BodyBuffer.SEGMENT);
+        fill(second, 2L * BodyBuffer.SEGMENT, 1); // a sixth segment: refused
+
+        assertThat(first.isRetaining()).isTrue();
+        assertThat(second.isRetaining()).isFalse();
+        assertThat(budget.reserved()).isEqualTo(3L * BodyBuffer.SEGMENT);
+        assertThat(second.available()).as("bytes are never dropped").isEqualTo(2L * BodyBuffer.SEGMENT + 1);
+        BodyBuffer.Cursor late = second.open(0);
+        assertThat(late).as("nobody had read it: nothing released yet").isNotNull();
+        late.close();
+        first.release();
+        second.release();
+        assertThat(budget.reserved()).isZero();
+    }
 }
