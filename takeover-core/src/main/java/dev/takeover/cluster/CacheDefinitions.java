@@ -53,6 +53,11 @@ final class CacheDefinitions {
      * placement needs no stability across restarts.
      */
     static final ReplicatedConsistentHashFactory OWNERSHIP = ReplicatedConsistentHashFactory.getInstance();
+    /**
+     * {@code -Dtakeover.infinispan-default-ownership=true} keeps Infinispan's own placement instead, for side-by-side
+     * measurements ({@code load-test/bench/drill-ab.sh}); every node of a cluster must agree.
+     */
+    static final String DEFAULT_OWNERSHIP_PROPERTY = "takeover.infinispan-default-ownership";
 
     private CacheDefinitions() {
     }
@@ -123,7 +128,9 @@ final class CacheDefinitions {
                 .partitionHandling()
                 .whenSplit(whenSplit)
                 .mergePolicy(merge);
-        b.addModule(PrivateCacheConfigurationBuilder.class).consistentHashFactory(OWNERSHIP);
+        if (!Boolean.getBoolean(DEFAULT_OWNERSHIP_PROPERTY)) {
+            b.addModule(PrivateCacheConfigurationBuilder.class).consistentHashFactory(OWNERSHIP);
+        }
         b.statistics().enabled(false);
         return b;
     }
