@@ -47,8 +47,11 @@ public final class FillBudget {
 
     /** Hands back {@code bytes} that {@link #tryReserve} granted. */
     public void release(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("bytes must not be negative, got " + bytes);
+        }
         long after = reserved.addAndGet(-bytes);
-        if (after < 0 || bytes < 0) {
+        if (after < 0) {
             throw new IllegalStateException("released " + bytes + " bytes, leaving " + after + " reserved");
         }
     }
