@@ -5,6 +5,7 @@ import static dev.takeover.proxy.ScriptedOrigin.fixed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,8 +13,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,6 +92,32 @@ class ProxyCachingTest {
     }
 
     @Test
+    void aRequestThatMayNotReuseTheFillingResponseFetchesOnItsOwn() throws Exception {
+        byte[] body = bytes(400_000, 4);
+        // Storable, but never fresh: every reuse needs a revalidation the filling response cannot stand in for.
+        origin.on("/z", ScriptedOrigin.slow(body, 20, 40, false, "Cache-Control", "max-age=0", "ETag", "\"z1\""));
+        byte[] fresh = bytes(400_000, 5);
+        origin.on("/y", ScriptedOrigin.slow(fresh, 20, 40, false, "Cache-Control", "max-age=60"));
+
+        var first = http.sendAsync(HttpRequest.newBuilder(url("/z")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        var firstY = http.sendAsync(HttpRequest.newBuilder(url("/y")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        for (int i = 0; i < 500 && (origin.count("/z") == 0 || origin.count("/y") == 0); i++) {
+            ScriptedOrigin.sleep(2); // both fills are under way once the origin has their requests
+        }
+        HttpResponse<byte[]> second = get("/z");
+        HttpResponse<byte[]> reload = get("/y", "Cache-Control", "no-cache");
+
+        assertThat(first.get().body()).isEqualTo(body);
+        assertThat(second.body()).isEqualTo(body);
+        assertThat(cache(second)).isNotEqualTo("HIT");
+        assertThat(origin.count("/z")).isEqualTo(2);
+        assertThat(firstY.get().body()).isEqualTo(fresh);
+        assertThat(reload.body()).isEqualTo(fresh);
+        assertThat(cache(reload)).as("the client asked for a copy checked with the origin").isNotEqualTo("HIT");
+        assertThat(origin.count("/y")).isEqualTo(2);
+    }
+
+    @Test
     void rangesAreServedFromTheCacheAndFromAnObjectStillFilling() throws Exception {
         byte[] body = bytes(300_000, 3);
         origin.on("/r", ScriptedOrigin.slow(body, 30, 20, false, "Cache-Control", "max-age=60", "ETag", "\"r1\""));
@@ -98,12 +128,12 @@ class ProxyCachingTest {
         HttpResponse<byte[]> partial = get("/r", "Range", "bytes=200000-200099");
         assertThat(partial.statusCode()).isEqualTo(206);
         assertThat(partial.headers().firstValue("Content-Range")).contains("bytes 200000-200099/300000");
-        assertThat(partial.body()).isEqualTo(java.util.Arrays.copyOfRange(body, 200000, 200100));
+        assertThat(partial.body()).isEqualTo(Arrays.copyOfRange(body, 200000, 200100));
         assertThat(full.get().body()).isEqualTo(body);
 
         HttpResponse<byte[]> suffix = get("/r", "Range", "bytes=-10");
         assertThat(suffix.statusCode()).isEqualTo(206);
-        assertThat(suffix.body()).isEqualTo(java.util.Arrays.copyOfRange(body, body.length - 10, body.length));
+        assertThat(suffix.body()).isEqualTo(Arrays.copyOfRange(body, body.length - 10, body.length));
         assertThat(get("/r", "Range", "bytes=400000-").statusCode()).isEqualTo(416);
         assertThat(get("/r", "Range", "bytes=0-9", "If-Range", "\"other\"").statusCode()).isEqualTo(200);
         assertThat(origin.count("/r")).isEqualTo(1);
@@ -264,23 +294,49 @@ class ProxyCachingTest {
     @Test
     void missesBeyondWhatArrivingObjectsMayHoldStreamThroughAndTheRestAreStored() throws Exception {
         proxy.close();
-        // Objects still arriving may hold as much as the cache: 8 MiB, not three fills of 3 MiB at once.
+        // Objects still arriving may hold as much as the cache: 8 MiB (128 segments of 64 KiB), not three of 3 MiB.
         proxy = ProxyServer.start(ProxySettings.of(new InetSocketAddress("127.0.0.1", 0), origin.uri())
                 .withCache(8L << 20, 3L << 20), clock);
+        int held = 44 << 16; // 2.75 MiB each: two such fills hold 88 segments, leaving 40 where a whole one needs 48
+        CountDownLatch rest = new CountDownLatch(1);
         List<byte[]> bodies = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             byte[] body = bytes(3 << 20, 20 + i);
             bodies.add(body);
-            // slow enough that the three fills overlap
-            origin.on("/fill-" + i, ScriptedOrigin.slow(body, 48, 10, false, "Cache-Control", "max-age=60"));
         }
-        List<CompletableFuture<HttpResponse<byte[]>>> misses = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            misses.add(http.sendAsync(HttpRequest.newBuilder(url("/fill-" + i)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray()));
+        for (int i = 0; i < 2; i++) {
+            byte[] body = bodies.get(i);
+            origin.on("/fill-" + i, ex -> {
+                ex.getResponseHeaders().add("Cache-Control", "max-age=60");
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body, 0, held);
+                ex.getResponseBody().flush();
+                try {
+                    rest.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                ex.getResponseBody().write(body, held, body.length - held);
+            });
         }
-        for (int i = 0; i < 3; i++) {
-            assertThat(misses.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS).body()).isEqualTo(bodies.get(i));
+        origin.on("/fill-2", fixed(200, bodies.get(2), "Cache-Control", "max-age=60"));
+
+        // The first two fills are held open with 2.75 MiB each through the proxy: the client has read that much.
+        List<InputStream> open = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            InputStream in = http.send(HttpRequest.newBuilder(url("/fill-" + i)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream()).body();
+            assertThat(in.readNBytes(held)).isEqualTo(Arrays.copyOf(bodies.get(i), held));
+            open.add(in);
+        }
+        HttpResponse<byte[]> third = get("/fill-2");
+        assertThat(third.body()).as("a fill refused by the budget still arrives whole").isEqualTo(bodies.get(2));
+        rest.countDown();
+        for (int i = 0; i < 2; i++) {
+            try (InputStream in = open.get(i)) {
+                assertThat(in.readAllBytes())
+                        .isEqualTo(Arrays.copyOfRange(bodies.get(i), held, bodies.get(i).length));
+            }
         }
 
         List<String> again = new ArrayList<>();
@@ -289,8 +345,8 @@ class ProxyCachingTest {
             assertThat(r.body()).isEqualTo(bodies.get(i));
             again.add(cache(r));
         }
-        assertThat(again).as("two fit the budget and were stored; the third streamed through")
-                .containsExactlyInAnyOrder("HIT", "HIT", "MISS");
+        assertThat(again).as("the two fills that fit the budget were stored; the third streamed through")
+                .containsExactly("HIT", "HIT", "MISS");
     }
 
     @Test
@@ -314,7 +370,7 @@ class ProxyCachingTest {
 
     @Test
     void aClientLeavingAPassThroughStopsTheOriginDownload() throws Exception {
-        java.util.concurrent.CompletableFuture<Long> originStopped = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<Long> originStopped = new CompletableFuture<>();
         byte[] piece = bytes(256 * 1024, 16);
         origin.on("/huge", ex -> {
             ex.getResponseHeaders().add("Cache-Control", "no-store");
@@ -334,7 +390,7 @@ class ProxyCachingTest {
             c.send("GET /huge HTTP/1.1\r\nHost: x\r\n\r\n");
             c.readSome(1 << 20);
         }
-        long sent = originStopped.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        long sent = originStopped.get(30, TimeUnit.SECONDS);
         assertThat(sent).as("origin bytes sent before the proxy hung up").isBetween(0L, 64L << 20);
     }
 
@@ -358,18 +414,19 @@ class ProxyCachingTest {
         proxy = ProxyServer.start(ProxySettings.of(new InetSocketAddress("127.0.0.1", 0), origin.uri())
                 .withCache(64L << 20, 8L << 20)
                 .withUpstream(new dev.takeover.proxy.upstream.UpstreamSettings(origin.uri(), Duration.ofSeconds(1),
-                        Duration.ofSeconds(2), Duration.ofMillis(300), 4)), clock);
+                        Duration.ofSeconds(2), Duration.ofMillis(800), 4)), clock);
         // Over the largest cached object, so passed through: the proxy stops reading from the origin while its
-        // reader is behind, and that pause is not the origin stalling.
+        // reader is behind, and that pause is not the origin stalling. The idle timeout leaves a loaded machine time
+        // to schedule the origin's writes; the reader stays away for three of them.
         byte[] body = bytes(32 << 20, 7);
         origin.on("/big", fixed(200, body));
         try (RawClient c = new RawClient(proxy.address())) {
             c.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n");
-            Thread.sleep(1500); // every buffer on the way fills long before: five idle timeouts of a held-back origin
+            Thread.sleep(2400); // every buffer on the way fills long before
             RawClient.Response r = c.read();
             assertThat(r.status()).isEqualTo(200);
-            assertThat(r.body().length).as("body bytes").isEqualTo(body.length);
-            assertThat(java.util.Arrays.mismatch(r.body(), body)).as("first differing byte").isEqualTo(-1);
+            assertThat(r.body().length).as("body bytes after %s", r.head()).isEqualTo(body.length);
+            assertThat(Arrays.mismatch(r.body(), body)).as("first differing byte").isEqualTo(-1);
         }
     }
 

@@ -67,11 +67,20 @@ public final class CachingProxy implements ExchangeRouter {
     private final long maxStaleOnErrorMillis;
     private final ConcurrentHashMap<String, Fill> fills = new ConcurrentHashMap<>();
 
-    /** One origin fetch shared by concurrent requests for a target; completes with null when not shareable. */
-    private record Fill(CompletableFuture<CachedObject> shared) {
+    /**
+     * One origin fetch shared by concurrent requests for a target. {@code shared} completes with the object (null when
+     * not shareable) once its header block is in; {@code settled} completes once the fill has left {@link #fills},
+     * its object stored or not.
+     */
+    private record Fill(CompletableFuture<CachedObject> shared, CompletableFuture<Void> settled) {
         Fill() {
-            this(new CompletableFuture<>());
+            this(new CompletableFuture<>(), new CompletableFuture<>());
         }
+    }
+
+    private void settle(String target, Fill fill) {
+        fills.remove(target, fill);
+        fill.settled().complete(null);
     }
 
     /**
@@ -164,7 +173,7 @@ public final class CachingProxy implements ExchangeRouter {
         }
         upstream.send(new UpstreamRequest(HttpMethod.GET, target, headers, null)).whenComplete((response, error) -> {
             if (error != null) {
-                fills.remove(target, fill);
+                settle(target, fill);
                 fill.shared().completeExceptionally(error);
                 if (ex != null) {
                     originFailed(ex, unwrap(error), stale);
@@ -173,7 +182,7 @@ public final class CachingProxy implements ExchangeRouter {
                 try {
                     filled(ex, target, fill, stale, request, response);
                 } catch (RuntimeException e) {
-                    fills.remove(target, fill);
+                    settle(target, fill);
                     fill.shared().completeExceptionally(e);
                     throw e;
                 }
@@ -190,7 +199,7 @@ public final class CachingProxy implements ExchangeRouter {
             if (updated != null) {
                 store.put(updated);
             }
-            fills.remove(target, fill);
+            settle(target, fill);
             fill.shared().complete(updated);
             if (ex != null && (updated == null || !serve(ex, updated, Replies.REVALIDATED))) {
                 alone(ex, target);
@@ -199,7 +208,7 @@ public final class CachingProxy implements ExchangeRouter {
         }
         if (stale != null && response.status() >= 500 && (ex == null || mayServeStale(ex, stale))) {
             response.body().release();
-            fills.remove(target, fill);
+            settle(target, fill);
             fill.shared().complete(null);
             if (ex != null && !serve(ex, stale, Replies.STALE)) {
                 ex.reply().complete(Replies.error(ex, 502, "origin failed and the stale copy is gone"));
@@ -216,7 +225,7 @@ public final class CachingProxy implements ExchangeRouter {
                 ex.reply().complete(Replies.error(ex, 502, "response was dropped before it could be sent"));
             }
         } else {
-            fills.remove(target, fill);
+            settle(target, fill);
             fill.shared().complete(null);
             if (ex != null) {
                 passObject(ex, object);
@@ -239,19 +248,37 @@ public final class CachingProxy implements ExchangeRouter {
                 body.stopRetaining();
                 body.release();
             }
-            fills.remove(target, fill);
+            settle(target, fill);
         });
     }
 
+    /**
+     * Serves {@code ex} from a fill under way when the object is fresh for this request. A body that has all arrived
+     * but is not yet in the store is decided again once it is, as any stored object would be (a client can ask again
+     * in that moment); any other request that cannot share the fill fetches on its own.
+     */
     private void join(Exchange ex, String target, Fill running, CachedObject stale) {
         running.shared().whenComplete((object, error) -> {
             if (error != null) {
                 originFailed(ex, unwrap(error), stale);
-            } else if (object == null || !sameVariant(object, ex.request())
-                    || !serve(ex, object, Replies.HIT)) {
+            } else if (object == null || !sameVariant(object, ex.request())) {
+                alone(ex, target);
+            } else if (Reuse.decide(ex.request().headers(), object.cacheControl(), freshness(object), true)
+                    instanceof ReuseDecision.ServeFresh) {
+                if (!serve(ex, object, Replies.HIT)) {
+                    alone(ex, target);
+                }
+            } else if (allArrived(object.body())) {
+                running.settled().thenRun(() -> start(ex));
+            } else {
                 alone(ex, target);
             }
         });
+    }
+
+    private static boolean allArrived(BodyBuffer body) {
+        long length = body.knownLength();
+        return body.isComplete() || length >= 0 && body.available() >= length;
     }
 
     private static boolean sameVariant(CachedObject object, HttpRequest request) {
