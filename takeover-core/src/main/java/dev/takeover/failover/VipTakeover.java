@@ -75,11 +75,12 @@ final class VipTakeover {
         steps.mark("decided");
         List<ConnectionCheckpoint> listed = ctx.store().listByVip(vip); // this node's replica: no cluster round trip
         steps.mark("list");
-        VipClaim claim = VipClaim.start(ctx, vip, expectedOwner, listed, LOCAL_SOCKETS, steps::mark);
+        VipClaim claim = VipClaim.start(ctx, vip, expectedOwner, listed, LOCAL_SOCKETS::established, steps::mark);
         boolean won = false;
         boolean guarded = true;
         try {
             ctx.addresses().add(ctx.interfaceName(), vip, ctx.prefixLength());
+            claim.addressUp();
             steps.mark("address");
             GratuitousArp.send(ctx.interfaceName(), vip);
             long claimed = clock.millis();
@@ -123,6 +124,7 @@ final class VipTakeover {
                     report.count("resumed"), report.count("reset"), report.count("dropped"), steps);
             return report;
         } finally {
+            claim.abandon();
             if (!won) {
                 // Lost, or the store failed before it was known: the address was up in advance only. The guard stays:
                 // a VIP this node does not serve is guarded.

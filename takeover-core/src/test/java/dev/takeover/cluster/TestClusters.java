@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Cluster files for tests: nodes {@code n1..nK} at given addresses, a free JGroups port, defaults elsewhere. */
-final class TestClusters {
+public final class TestClusters {
 
     private TestClusters() {
     }
@@ -66,7 +66,7 @@ final class TestClusters {
     }
 
     /** A cluster of {@code addresses.size()} nodes on loopback addresses. */
-    static ClusterConfig loopback(String name, List<String> addresses, CheckpointConfig.Replication replication) {
+    public static ClusterConfig loopback(String name, List<String> addresses, CheckpointConfig.Replication replication) {
         return ClusterConfigLoader.parse(yaml(name, addresses, 8, "lo", freePort(addresses), replication), name);
     }
 
