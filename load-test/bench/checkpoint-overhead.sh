@@ -23,36 +23,46 @@ for t in /synthetic/1k /synthetic/100m; do   # warm the cache through both doors
   for h in $VIP $NODE; do in_client curl -s -o /dev/null "http://$h$t"; done
 done
 
-N1=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['pids']['n1'])" "$ROOT/.lab/lab.json")
-cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$N1/stat"; }
-run() { # label host path connections -> "req/s MiB/s n1-cpu-seconds"
-  local before after
-  before=$(cpu_seconds)
+pid() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['pids'][sys.argv[2]])" "$ROOT/.lab/lab.json" "$1"; }
+N1=$(pid n1) REPLICAS="$(pid n2) $(pid n3)"
+# CPU seconds: n1's user and system time, and the two replicas' together (user + system)
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" -v n1="/proc/$N1/stat" 'FILENAME == n1 {u = $14; s = $15; next} {r += $14 + $15}
+       END {printf "%.2f %.2f %.2f", u / hz, s / hz, r / hz}' "/proc/$N1/stat" $(printf "/proc/%s/stat " $REPLICAS)
+}
+run() { # label host path connections -> "req/s MiB/s n1-cpu-seconds n1-user n1-system replicas"
+  local u0 s0 r0 u1 s1 r1
+  read -r u0 s0 r0 <<<"$(cpu_seconds)"
   in_client wrk -t2 -c"$3" -d"${DURATION}s" --timeout 30s "http://$2$4" >"$OUT/$1.txt" 2>&1
-  after=$(cpu_seconds)
-  awk -v cpu="$(echo "$after - $before" | bc -l)" '/Requests\/sec/ {r=$2}
+  read -r u1 s1 r1 <<<"$(cpu_seconds)"
+  awk -v u="$(echo "$u1 - $u0" | bc -l)" -v s="$(echo "$s1 - $s0" | bc -l)" -v r="$(echo "$r1 - $r0" | bc -l)" \
+      '/Requests\/sec/ {q=$2}
        /Transfer\/sec/ {v=$2; if (v ~ /GB/) v*=1024; else if (v ~ /KB/) v/=1024; else v+=0}
-       END {printf "%s %.1f %.2f\n", r, v, cpu}' "$OUT/$1.txt"
+       END {printf "%s %.1f %.2f %.2f %.2f %.2f\n", q, v, u + s, u, s, r}' "$OUT/$1.txt"
 }
 # JIT warm-up of both paths, not recorded
 for h in $VIP $NODE; do in_client wrk -t2 -c50 -d3s "http://$h/synthetic/1k" >/dev/null 2>&1; done
 # n1's own CPU (user + system) per request (a) and per GiB (b) shows the node's checkpointing cost apart from the
 # replicas, which share this machine's cores with it here but run on other hosts in a real cluster.
-echo "| round | (a) with req/s | (a) without req/s | (a) ratio | (a) n1 CPU µs/req with / without | (b) with MiB/s | (b) without MiB/s | (b) ratio | (b) n1 CPU s/GiB with / without |" | tee "$OUT/summary.md"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|" | tee -a "$OUT/summary.md"
+echo "| round | (a) with req/s | (a) without req/s | (a) ratio | (a) n1 CPU µs/req with / without | (b) with MiB/s | (b) without MiB/s | (b) ratio | (b) n1 CPU s/GiB with / without | (b) n1 user + system s/GiB with / without | (b) replicas CPU s with / without |" | tee "$OUT/summary.md"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" | tee -a "$OUT/summary.md"
 for r in $(seq 1 "$ROUNDS"); do
   if ((r % 2)); then order="with without"; else order="without with"; fi
-  declare -A A B AC BC
+  declare -A A B AC BC BU BS BR
   for side in $order; do
     host=$([[ $side == with ]] && echo $VIP || echo $NODE)
-    read -r a _ acpu <<<"$(run "a-$side-$r" "$host" 50 /synthetic/1k)"
-    read -r _ b bcpu <<<"$(run "b-$side-$r" "$host" 4 /synthetic/100m)"
-    A[$side]=$a; B[$side]=$b
+    read -r a _ acpu _ <<<"$(run "a-$side-$r" "$host" 50 /synthetic/1k)"
+    read -r _ b bcpu bu bs br <<<"$(run "b-$side-$r" "$host" 4 /synthetic/100m)"
+    A[$side]=$a; B[$side]=$b; BR[$side]=$br
     AC[$side]=$(echo "$acpu * 1000000 / ($a * $DURATION)" | bc -l)
     BC[$side]=$(echo "$bcpu * 1024 / ($b * $DURATION)" | bc -l)
+    BU[$side]=$(echo "$bu * 1024 / ($b * $DURATION)" | bc -l)
+    BS[$side]=$(echo "$bs * 1024 / ($b * $DURATION)" | bc -l)
   done
-  printf "| %d | %s | %s | %.3f | %.1f / %.1f | %s | %s | %.3f | %.2f / %.2f |\n" "$r" "${A[with]}" "${A[without]}" \
+  printf "| %d | %s | %s | %.3f | %.1f / %.1f | %s | %s | %.3f | %.2f / %.2f | %.2f + %.2f / %.2f + %.2f | %.2f / %.2f |\n" \
+    "$r" "${A[with]}" "${A[without]}" \
     "$(echo "${A[with]} / ${A[without]}" | bc -l)" "${AC[with]}" "${AC[without]}" "${B[with]}" "${B[without]}" \
-    "$(echo "${B[with]} / ${B[without]}" | bc -l)" "${BC[with]}" "${BC[without]}" | tee -a "$OUT/summary.md"
+    "$(echo "${B[with]} / ${B[without]}" | bc -l)" "${BC[with]}" "${BC[without]}" \
+    "${BU[with]}" "${BS[with]}" "${BU[without]}" "${BS[without]}" "${BR[with]}" "${BR[without]}" | tee -a "$OUT/summary.md"
 done
 echo "raw results: $OUT"
