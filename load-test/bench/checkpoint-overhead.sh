@@ -40,8 +40,11 @@ run() { # label host path connections -> "req/s MiB/s n1-cpu-seconds n1-user n1-
        /Transfer\/sec/ {v=$2; if (v ~ /GB/) v*=1024; else if (v ~ /KB/) v/=1024; else v+=0}
        END {printf "%s %.1f %.2f %.2f %.2f %.2f\n", q, v, u + s, u, s, r}' "$OUT/$1.txt"
 }
-# JIT warm-up of both paths, not recorded
-for h in $VIP $NODE; do in_client wrk -t2 -c50 -d3s "http://$h/synthetic/1k" >/dev/null 2>&1; done
+# JIT warm-up of both paths and both loads, not recorded
+for h in $VIP $NODE; do
+  in_client wrk -t2 -c50 -d3s "http://$h/synthetic/1k" >/dev/null 2>&1
+  in_client wrk -t2 -c4 -d3s "http://$h/synthetic/100m" >/dev/null 2>&1
+done
 # n1's own CPU (user + system) per request (a) and per GiB (b) shows the node's checkpointing cost apart from the
 # replicas, which share this machine's cores with it here but run on other hosts in a real cluster.
 echo "| round | (a) with req/s | (a) without req/s | (a) ratio | (a) n1 CPU µs/req with / without | (b) with MiB/s | (b) without MiB/s | (b) ratio | (b) n1 CPU s/GiB with / without | (b) n1 user + system s/GiB with / without | (b) replicas CPU s with / without |" | tee "$OUT/summary.md"
