@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *       refreshes its stored fields ({@code REVALIDATED}).</li>
  *   <li>A GET miss fetches the whole object from the origin and streams it to the client while it
  *       fills ({@code MISS}); concurrent misses for one target share that one fetch (a "fill") and
- *       are served from the filling body. Range and conditional fields of the client are answered
+ *       are served from the filling body, when that response is fresh for them. Range and conditional fields of the client are answered
  *       from the object, not forwarded.</li>
  *   <li>A response that may not be stored, or is larger than the object size limit, streams through
  *       ({@code PASS}) with back-pressure, and waiters of its fill fetch on their own.</li>
