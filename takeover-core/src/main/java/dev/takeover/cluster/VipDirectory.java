@@ -3,7 +3,12 @@ package dev.takeover.cluster;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.infinispan.Cache;
+import org.infinispan.conflict.ConflictManager;
+import org.infinispan.conflict.ConflictManagerFactory;
+import org.infinispan.topology.CacheTopology;
 
 /**
  * Which node serves each virtual IP now, replicated to every node. A VIP absent from the directory is
@@ -26,6 +31,23 @@ public final class VipDirectory {
     /** The node recorded for {@code vip}, or empty when it is still with the node the cluster file gives it. */
     public Optional<String> owner(String vip) {
         return Optional.ofNullable(cache.get(Objects.requireNonNull(vip, "vip")));
+    }
+
+    /**
+     * Whether this replica holds the cluster's directory: the cache's topology here has every one of {@code members}
+     * and no rebalance, state transfer or conflict resolution is under way. Right after a merge it does not yet: a
+     * node that was on its own reads its own copy (empty, if it restarted), and a decision on it would claim a VIP
+     * that another node serves.
+     */
+    public boolean holdsDirectoryOf(Set<String> members) {
+        CacheTopology topology = cache.getAdvancedCache().getDistributionManager().getCacheTopology();
+        if (topology == null || topology.getPhase() != CacheTopology.Phase.NO_REBALANCE) {
+            return false;
+        }
+        Set<String> here = topology.getActualMembers().stream().map(Object::toString).collect(Collectors.toSet());
+        ConflictManager<String, String> conflicts = ConflictManagerFactory.get(cache.getAdvancedCache());
+        return here.containsAll(members) && !conflicts.isStateTransferInProgress()
+                && !conflicts.isConflictResolutionInProgress();
     }
 
     /** Every recorded VIP and its node. */

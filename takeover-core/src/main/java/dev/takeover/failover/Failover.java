@@ -114,12 +114,16 @@ public final class Failover implements MembershipListener, AutoCloseable {
         arp.scheduleWithFixedDelay(this::recheck, RECHECK_MILLIS, RECHECK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** Takes over, in a majority, any orphaned VIP that falls to this node and nobody is taking over yet. */
+    /**
+     * In a majority: lets go of a VIP served here that the directory gives to another node, then takes over any
+     * orphaned VIP that falls to this node and nobody is taking over yet.
+     */
     private void recheck() {
         try {
             decisions.execute(() -> {
                 if (cluster.membership().isMajority()) {
                     try {
+                        releaseOthers();
                         takeOrphans(null, ctx.clock().millis());
                     } catch (RuntimeException e) {
                         log.debug("rechecking orphaned VIPs: {}", e.toString()); // the directory refuses reads
@@ -170,6 +174,9 @@ public final class Failover implements MembershipListener, AutoCloseable {
 
     private void onMajority(String from, int attempt) {
         try {
+            if (!ctx.vips().holdsDirectoryOf(cluster.membership().view().memberSet())) {
+                throw new IllegalStateException("this replica of the VIP directory is not in step with the view yet");
+            }
             Map<String, String> recorded = ctx.vips().recorded();
             VipAssignment.owners(config.nodes(), recorded).forEach((vip, owner) -> {
                 Inet4Address address = vip.toInetAddress();
@@ -263,18 +270,42 @@ public final class Failover implements MembershipListener, AutoCloseable {
         }
     }
 
+    /**
+     * Lets go of the VIPs served here that the directory, in step with the view, gives to another node: two nodes
+     * must never answer for one address. The decisions that serve a VIP wait for the directory to be in step, so this
+     * is a safety net, and it logs an error when it acts.
+     */
+    private void releaseOthers() {
+        Set<Inet4Address> served = Set.copyOf(serving); // before the directory: a VIP is served only once claimed there
+        if (served.isEmpty() || !ctx.vips().holdsDirectoryOf(cluster.membership().view().memberSet())) {
+            return;
+        }
+        Map<Ipv4Address, String> owners = VipAssignment.owners(config.nodes(), ctx.vips().recorded());
+        owners.forEach((vip, owner) -> {
+            Inet4Address address = vip.toInetAddress();
+            if (served.contains(address) && !owner.equals(ctx.self())) {
+                log.error("the VIP directory gives {} to {}, not to this node, which served it: letting it go",
+                        address.getHostAddress(), owner);
+                release(address);
+            }
+        });
+    }
+
+    /** Stops serving {@code vip}: the address goes and its guard comes back (a VIP not served is guarded). */
+    private void release(Inet4Address vip) {
+        serving.remove(vip);
+        try {
+            ctx.addresses().remove(ctx.interfaceName(), vip, ctx.prefixLength());
+            ctx.guard().guardAddress(vip);
+        } catch (IOException e) {
+            log.error("cannot remove {}: {}", vip.getHostAddress(), e.getMessage());
+        }
+    }
+
     /** In a minority: let go of every VIP; the majority takes them and their connections over. */
     private void fence(MembershipEvent.MinorityEntered event) {
         log.warn("in a minority ({}): releasing {} VIPs", event.view(), serving.size());
-        for (Inet4Address vip : Set.copyOf(serving)) {
-            serving.remove(vip);
-            try {
-                ctx.addresses().remove(ctx.interfaceName(), vip, ctx.prefixLength());
-                ctx.guard().guardAddress(vip); // not served, so guarded: see start()
-            } catch (IOException e) {
-                log.error("cannot remove {}: {}", vip.getHostAddress(), e.getMessage());
-            }
-        }
+        Set.copyOf(serving).forEach(this::release);
     }
 
     @Override

@@ -3,11 +3,16 @@ package dev.takeover.lab;
 import dev.takeover.config.ClusterConfigLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The three-node (by default) lab: its network ({@link LabNetwork}), the embedded origin, the
@@ -221,7 +226,11 @@ public final class Lab {
         say("crashed " + node + " (link cut at " + cutAt + " ms since the epoch, processes killed)");
     }
 
-    /** Brings a crashed node back: link up, node restarted (without the VIPs the survivors took over). */
+    /**
+     * Brings a crashed node back: link up, node restarted (without the VIPs the survivors took over). Returns once it
+     * is in one view with every other healthy node: a node that started alone (its join unanswered on a starved
+     * machine) is only back once a merge heals the split.
+     */
     public void revive(String node) {
         LabLayout layout = layout();
         LabLayout.Node n = layout.node(node);
@@ -230,11 +239,58 @@ public final class Lab {
             Shell.run("ip", "-n", n.host().namespace(), "addr", "del", vip + "/" + LabLayout.PREFIX_LENGTH, "dev", "eth0");
         }
         new LabNetwork(layout).restore(n.host());
+        Path log = logs().resolve(n.host().name() + ".log");
+        long logStart = sizeOf(log);
         LabState state = LabState.read(stateFile());
         state = state.withPid(n.name(), start(n.host(), "node", "--config", clusterFile().toString(), "--name", n.name()));
         state.write(stateFile());
         awaitListening(n.host());
-        say("revived " + node);
+        say("revived " + node + "; it rejoined the cluster, view " + awaitRejoined(n.name(), log, logStart));
+    }
+
+    /**
+     * Waits until the last view {@code node} logged after {@code from} (its {@code Membership} line) has as many
+     * members as there are healthy nodes.
+     *
+     * @return that view
+     */
+    private String awaitRejoined(String node, Path log, long from) {
+        Pattern view = Pattern.compile("Membership - " + Pattern.quote(node) + ": view (\\d+:\\[([^\\]]*)\\])");
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        for (;;) {
+            long healthy = status().nodes().stream().filter(LabStatus.NodeStatus::healthy).count();
+            String last = null;
+            int members = 0;
+            Matcher m = view.matcher(readFrom(log, from));
+            while (m.find()) {
+                last = m.group(1);
+                members = m.group(2).split(",").length;
+            }
+            if (last != null && members >= healthy) {
+                return last;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new LabException(node + " did not rejoin the other " + (healthy - 1) + " healthy nodes within "
+                        + READY_TIMEOUT.toSeconds() + " s (last view " + last + "); see " + log);
+            }
+            sleep(200);
+        }
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.exists(file) ? Files.size(file) : 0;
+        } catch (IOException e) {
+            throw new LabException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String readFrom(Path file, long offset) {
+        try (FileChannel channel = FileChannel.open(file)) {
+            return new String(Channels.newInputStream(channel.position(offset)).readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new LabException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Removes everything the lab made: processes, namespaces, state. Idempotent. */

@@ -61,6 +61,9 @@ class ClusterNodeTest {
         ClusterConfig one = TestClusters.loopback("solo", List.of("127.0.0.1"), CheckpointConfig.Replication.SYNC);
         try (ClusterNode node = ClusterNode.start(one, "n1")) {
             assertThat(node.membership().isMajority()).isTrue();
+            assertThat(node.vips().holdsDirectoryOf(java.util.Set.of("n1"))).isTrue();
+            assertThat(node.vips().holdsDirectoryOf(java.util.Set.of("n1", "n2")))
+                    .as("a view member missing from the cache's topology: the replica is not in step").isFalse();
         }
     }
 

@@ -86,6 +86,9 @@ class LabTest {
         assertThat(lab.status().nodes().getFirst().vips()).isEmpty();
         lab.revive("n2");
         assertThat(lab.status().nodes().get(1).healthy()).isTrue();
+        String log = Files.readString(lab.logs().resolve("n2.log"));
+        String lastView = log.substring(log.lastIndexOf("Membership - n2: view")).lines().findFirst().orElseThrow();
+        assertThat(lastView).as("revive returns once n2 is back in one view with n1").contains("n1", "n2");
         assertThat(curl("http://198.18.0.12/synthetic/1k")).isEqualTo("200 1024");
         awaitVipsServed();
     }
