@@ -35,8 +35,10 @@ import org.slf4j.LoggerFactory;
  * the majority, it works out which survivor takes each orphaned VIP ({@link VipAssignment}) and runs
  * a {@link VipTakeover} for each VIP that falls to it, all in parallel. When this node finds itself
  * in a minority it releases its VIPs and stops answering for them: two nodes never answer for one IP.
- * When it is (again) in a majority it serves the VIPs it owns. In a majority it also looks for orphaned VIPs every
- * {@value #RECHECK_MILLIS} ms, so one left to nobody by a decision on a not yet updated replica is still taken.
+ * When it is (again) in a majority it serves the VIPs it owns, once its replica of the VIP directory is in step with
+ * the view ({@link dev.takeover.cluster.VipDirectory#holdsDirectoryOf}). In a majority it also looks again every
+ * {@value #RECHECK_MILLIS} ms: an orphaned VIP left to nobody is taken, and a VIP served here that the directory gives
+ * to another node is let go.
  *
  * <p>Each takeover is logged as one {@code TAKEOVER {json}} line ({@link TakeoverReport}). Gratuitous
  * ARP for a claimed VIP goes out again at 0.2, 0.5, 1, 2 and 4 s, for switches and clients that
