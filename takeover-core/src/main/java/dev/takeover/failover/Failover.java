@@ -27,6 +27,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -282,15 +283,13 @@ public final class Failover implements MembershipListener, AutoCloseable {
         if (served.isEmpty() || !ctx.vips().holdsDirectoryOf(cluster.membership().view().memberSet())) {
             return;
         }
-        Map<Ipv4Address, String> owners = VipAssignment.owners(config.nodes(), ctx.vips().recorded());
-        owners.forEach((vip, owner) -> {
-            Inet4Address address = vip.toInetAddress();
-            if (served.contains(address) && !owner.equals(ctx.self())) {
-                log.error("the VIP directory gives {} to {}, not to this node, which served it: letting it go",
-                        address.getHostAddress(), owner);
-                release(address);
-            }
-        });
+        Map<String, String> recorded = ctx.vips().recorded();
+        Set<Ipv4Address> mine = served.stream().map(a -> Ipv4Address.parse(a.getHostAddress())).collect(Collectors.toSet());
+        for (Ipv4Address vip : VipAssignment.servedForOthers(config.nodes(), recorded, mine, ctx.self())) {
+            log.error("the VIP directory gives {} to {}, not to this node, which served it: letting it go", vip,
+                    VipAssignment.owners(config.nodes(), recorded).get(vip));
+            release(vip.toInetAddress());
+        }
     }
 
     /** Stops serving {@code vip}: the address goes and its guard comes back (a VIP not served is guarded). */

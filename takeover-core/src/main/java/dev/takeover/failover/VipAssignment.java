@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,6 +60,23 @@ public final class VipAssignment {
             load.merge(taker, 1, Integer::sum);
         }
         return takers;
+    }
+
+    /**
+     * The VIPs among {@code served} that belong to another node: recorded for it, or, never recorded, configured for
+     * it. A node serving one of these must let it go: two nodes must never answer for one address.
+     *
+     * @param served the VIPs {@code self} serves now
+     */
+    public static Set<Ipv4Address> servedForOthers(List<NodeConfig> nodes, Map<String, String> recorded,
+                                                   Set<Ipv4Address> served, String self) {
+        Set<Ipv4Address> others = new LinkedHashSet<>();
+        owners(nodes, recorded).forEach((vip, owner) -> {
+            if (served.contains(vip) && !owner.equals(self)) {
+                others.add(vip);
+            }
+        });
+        return others;
     }
 
     /** Every VIP with its current owner: recorded, else configured. In cluster-file order. */

@@ -7,7 +7,9 @@ import dev.takeover.config.NodeConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -52,5 +54,22 @@ class VipAssignmentTest {
                                                                           Set<String> alive, Map<String, String> expected) {
         Set<String> reordered = new java.util.LinkedHashSet<>(alive.stream().sorted(java.util.Comparator.reverseOrder()).toList());
         assertThat(VipAssignment.orphans(NODES, recorded, reordered)).isEqualTo(VipAssignment.orphans(NODES, recorded, alive));
+    }
+
+    private static Set<Ipv4Address> vips(String... last) {
+        return Stream.of(last).map(v -> Ipv4Address.parse("198.18.0." + v)).collect(Collectors.toSet());
+    }
+
+    @Test
+    void aNodeServingVipsTheDirectoryGivesToOthersLetsThoseGo() {
+        Map<String, String> n2TookOver101 = new java.util.HashMap<>(ALL_SERVED);
+        n2TookOver101.put("198.18.0.101", "n2");
+        // n1 came back from a partition and served its configured 101, which n2 took over meanwhile
+        assertThat(VipAssignment.servedForOthers(NODES, n2TookOver101, vips("101", "102"), "n1")).isEqualTo(vips("101"));
+        assertThat(VipAssignment.servedForOthers(NODES, n2TookOver101, vips("101", "103", "104"), "n2")).isEmpty();
+        assertThat(VipAssignment.servedForOthers(NODES, ALL_SERVED, vips("101", "102"), "n1")).isEmpty();
+        // never recorded: the configured node's, so another node serving it lets it go
+        assertThat(VipAssignment.servedForOthers(NODES, Map.of(), vips("105"), "n1")).isEqualTo(vips("105"));
+        assertThat(VipAssignment.servedForOthers(NODES, Map.of(), Set.of(), "n1")).isEmpty();
     }
 }
