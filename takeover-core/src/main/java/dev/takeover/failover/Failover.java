@@ -283,13 +283,11 @@ public final class Failover implements MembershipListener, AutoCloseable {
         if (served.isEmpty() || !ctx.vips().holdsDirectoryOf(cluster.membership().view().memberSet())) {
             return;
         }
-        Map<String, String> recorded = ctx.vips().recorded();
         Set<Ipv4Address> mine = served.stream().map(a -> Ipv4Address.parse(a.getHostAddress())).collect(Collectors.toSet());
-        for (Ipv4Address vip : VipAssignment.servedForOthers(config.nodes(), recorded, mine, ctx.self())) {
-            log.error("the VIP directory gives {} to {}, not to this node, which served it: letting it go", vip,
-                    VipAssignment.owners(config.nodes(), recorded).get(vip));
+        VipAssignment.servedForOthers(config.nodes(), ctx.vips().recorded(), mine, ctx.self()).forEach((vip, owner) -> {
+            log.error("the VIP directory gives {} to {}, not to this node, which served it: letting it go", vip, owner);
             release(vip.toInetAddress());
-        }
+        });
     }
 
     /** Stops serving {@code vip}: the address goes and its guard comes back (a VIP not served is guarded). */

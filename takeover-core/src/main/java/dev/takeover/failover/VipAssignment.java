@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,17 +62,18 @@ public final class VipAssignment {
     }
 
     /**
-     * The VIPs among {@code served} that belong to another node: recorded for it, or, never recorded, configured for
-     * it. A node serving one of these must let it go: two nodes must never answer for one address.
+     * The VIPs among {@code served} that belong to another node (recorded for it, or, never recorded, configured for
+     * it), each with that node. A node serving one of these must let it go: two nodes must never answer for one
+     * address. In cluster-file order.
      *
      * @param served the VIPs {@code self} serves now
      */
-    public static Set<Ipv4Address> servedForOthers(List<NodeConfig> nodes, Map<String, String> recorded,
-                                                   Set<Ipv4Address> served, String self) {
-        Set<Ipv4Address> others = new LinkedHashSet<>();
+    public static Map<Ipv4Address, String> servedForOthers(List<NodeConfig> nodes, Map<String, String> recorded,
+                                                           Set<Ipv4Address> served, String self) {
+        Map<Ipv4Address, String> others = new LinkedHashMap<>();
         owners(nodes, recorded).forEach((vip, owner) -> {
             if (served.contains(vip) && !owner.equals(self)) {
-                others.add(vip);
+                others.put(vip, owner);
             }
         });
         return others;

@@ -61,7 +61,7 @@ final class VipClaim {
         Set<FourTuple> on(Inet4Address vip) throws IOException;
     }
 
-    private final CompletableFuture<Result> result;
+    private final CompletableFuture<Result> result = new CompletableFuture<>();
     private final Inet4Address vip;
     private final boolean anyListed;
     private final EstablishedConnections sockets;
@@ -69,7 +69,6 @@ final class VipClaim {
     private final CompletableFuture<Set<FourTuple>> live = new CompletableFuture<>();
 
     private VipClaim(Inet4Address vip, boolean anyListed, EstablishedConnections sockets) {
-        this.result = new CompletableFuture<>();
         this.vip = vip;
         this.anyListed = anyListed;
         this.sockets = sockets;

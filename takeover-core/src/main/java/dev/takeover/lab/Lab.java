@@ -250,15 +250,15 @@ public final class Lab {
 
     /**
      * Waits until the last view {@code node} logged after {@code from} (its {@code Membership} line) has as many
-     * members as there are healthy nodes.
+     * members as there are healthy nodes (counted once: a revive changes no other node).
      *
      * @return that view
      */
     private String awaitRejoined(String node, Path log, long from) {
         Pattern view = Pattern.compile("Membership - " + Pattern.quote(node) + ": view (\\d+:\\[([^\\]]*)\\])");
+        long healthy = status().nodes().stream().filter(LabStatus.NodeStatus::healthy).count();
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         for (;;) {
-            long healthy = status().nodes().stream().filter(LabStatus.NodeStatus::healthy).count();
             String last = null;
             int members = 0;
             Matcher m = view.matcher(readFrom(log, from));

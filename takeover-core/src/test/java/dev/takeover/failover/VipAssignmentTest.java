@@ -65,11 +65,13 @@ class VipAssignmentTest {
         Map<String, String> n2TookOver101 = new java.util.HashMap<>(ALL_SERVED);
         n2TookOver101.put("198.18.0.101", "n2");
         // n1 came back from a partition and served its configured 101, which n2 took over meanwhile
-        assertThat(VipAssignment.servedForOthers(NODES, n2TookOver101, vips("101", "102"), "n1")).isEqualTo(vips("101"));
+        assertThat(VipAssignment.servedForOthers(NODES, n2TookOver101, vips("101", "102"), "n1"))
+                .isEqualTo(Map.of(Ipv4Address.parse("198.18.0.101"), "n2"));
         assertThat(VipAssignment.servedForOthers(NODES, n2TookOver101, vips("101", "103", "104"), "n2")).isEmpty();
         assertThat(VipAssignment.servedForOthers(NODES, ALL_SERVED, vips("101", "102"), "n1")).isEmpty();
         // never recorded: the configured node's, so another node serving it lets it go
-        assertThat(VipAssignment.servedForOthers(NODES, Map.of(), vips("105"), "n1")).isEqualTo(vips("105"));
+        assertThat(VipAssignment.servedForOthers(NODES, Map.of(), vips("105"), "n1"))
+                .isEqualTo(Map.of(Ipv4Address.parse("198.18.0.105"), "n3"));
         assertThat(VipAssignment.servedForOthers(NODES, Map.of(), Set.of(), "n1")).isEmpty();
     }
 }

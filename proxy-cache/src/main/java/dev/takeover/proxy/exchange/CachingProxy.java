@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  *       refreshes its stored fields ({@code REVALIDATED}).</li>
  *   <li>A GET miss fetches the whole object from the origin and streams it to the client while it
  *       fills ({@code MISS}); concurrent misses for one target share that one fetch (a "fill") and
- *       are served from the filling body, when that response is fresh for them. Range and conditional fields of the client are answered
- *       from the object, not forwarded.</li>
+ *       are served from the filling body, when that response is fresh for them. Range and
+ *       conditional fields of the client are answered from the object, not forwarded.</li>
  *   <li>A response that may not be stored, or is larger than the object size limit, streams through
  *       ({@code PASS}) with back-pressure, and waiters of its fill fetch on their own.</li>
  *   <li>Other methods pass through with their bodies; a successful unsafe method invalidates the
@@ -117,9 +117,7 @@ public final class CachingProxy implements ExchangeRouter {
         HttpHeaders headers = ex.request().headers();
         CachedObject stored = store.lookup(target, headers);
         if (stored != null) {
-            FreshnessState state = freshness(stored);
-            ReuseDecision decision = Reuse.decide(headers, stored.cacheControl(), state, true);
-            switch (decision) {
+            switch (reuse(headers, stored)) {
                 case ReuseDecision.ServeFresh fresh -> {
                     if (serve(ex, stored, Replies.HIT)) {
                         return;
@@ -263,8 +261,7 @@ public final class CachingProxy implements ExchangeRouter {
                 originFailed(ex, unwrap(error), stale);
             } else if (object == null || !sameVariant(object, ex.request())) {
                 alone(ex, target);
-            } else if (Reuse.decide(ex.request().headers(), object.cacheControl(), freshness(object), true)
-                    instanceof ReuseDecision.ServeFresh) {
+            } else if (reuse(ex.request().headers(), object) instanceof ReuseDecision.ServeFresh) {
                 if (!serve(ex, object, Replies.HIT)) {
                     alone(ex, target);
                 }
@@ -276,9 +273,10 @@ public final class CachingProxy implements ExchangeRouter {
         });
     }
 
+    /** True when every byte has arrived, before or once the body is marked complete. */
     private static boolean allArrived(BodyBuffer body) {
-        long length = body.knownLength();
-        return body.isComplete() || length >= 0 && body.available() >= length;
+        long length = body.knownLength(); // the real length once complete
+        return length >= 0 && body.available() >= length;
     }
 
     private static boolean sameVariant(CachedObject object, HttpRequest request) {
@@ -363,6 +361,11 @@ public final class CachingProxy implements ExchangeRouter {
     private boolean mayServeStale(Exchange ex, CachedObject stale) {
         return Reuse.mayServeStaleOnError(stale.cacheControl(), CacheControl.ofRequest(ex.request().headers()),
                 freshness(stale), maxStaleOnErrorMillis);
+    }
+
+    /** What the request may have of {@code object} now: served fresh, served stale, or revalidated. */
+    private ReuseDecision reuse(HttpHeaders request, CachedObject object) {
+        return Reuse.decide(request, object.cacheControl(), freshness(object), true);
     }
 
     private FreshnessState freshness(CachedObject object) {
