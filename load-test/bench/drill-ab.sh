@@ -34,7 +34,7 @@ for i in $(seq 1 "$ROUNDS"); do
       [[ -f $log ]] && before[$log]=$(grep -c 'ms after detection' "$log" || true)
     done
     TAKEOVER_LAB_NODE_OPTS="$opts" TAKEOVER_LAB_FAILURE_DETECTION="$fd" timeout 600 "$ROOT/bin/takeover" lab drill "${DRILL[@]}" >"$OUT/drill-$i-$side.txt" 2>&1 || true
-    echo "round $i $side: $(grep 'client-side stall' "$OUT/drill-$i-$side.txt" || echo 'no stall line: see drill-'$i-$side.txt)" \
+    echo "round $i $side: $(grep -E 'client-side stall|longest gap' "$OUT/drill-$i-$side.txt" | tr '\n' ' ' || echo 'no stall line: see drill-'$i-$side.txt)" \
       | tee -a "$OUT/summary.txt"
     for log in "$ROOT"/.lab/logs/n[0-9]*.log; do
       grep 'ms after detection' "$log" | tail -n +$((${before[$log]:-0} + 1)) || true

@@ -43,6 +43,23 @@ public final class Drill {
         public boolean allOk() {
             return client.downloads().stream().allMatch(DrillClient.Download::ok);
         }
+
+        /**
+         * The client-side stall as the issue defines it, from the host crash to resumed bytes: ms from the crash to
+         * the first read after the takeover of the download's VIP, found as the end of the gap between reads under way
+         * when that takeover began (the connection had no socket then, so it cannot have been reading). The longest
+         * gap of a download ({@code maxStall}) may start well before the crash on a loaded machine, and is longer.
+         *
+         * @return empty when the download's VIP was not taken over, or no gap of the download spans that moment
+         */
+        public OptionalLong resumedAfterCrash(DrillClient.Download d) {
+            OptionalLong began = takeovers.stream().filter(t -> t.vip().equals(d.vip())).mapToLong(Takeover::detected).min();
+            if (began.isEmpty()) {
+                return OptionalLong.empty();
+            }
+            return d.gaps().stream().filter(g -> g.spans(began.getAsLong()))
+                    .mapToLong(g -> g.end() - crashedAt).findFirst();
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -164,27 +181,31 @@ public final class Drill {
     private void print(Result r) {
         long t0 = r.crashedAt();
         say("");
-        say("%-4s %-14s %-8s %12s %10s  %s", "#", "vip", "outcome", "bytes", "stall ms", "detail");
+        say("%-4s %-14s %-8s %12s %9s %10s  %s", "#", "vip", "outcome", "bytes", "gap ms", "resumed", "detail");
         for (DrillClient.Download d : r.client().downloads()) {
             boolean affected = r.crashedVips().contains(d.vip());
-            say("%-4d %-14s %-8s %12d %10d  %s%s", d.id(), d.vip(), affected && d.ok() ? "resumed" : d.outcome(), d.received(),
-                    d.maxStall(), affected ? "(on the crashed node) " : "", d.detail());
+            OptionalLong resumed = r.resumedAfterCrash(d);
+            say("%-4d %-14s %-8s %12d %9d %10s  %s%s", d.id(), d.vip(), affected && d.ok() ? "resumed" : d.outcome(),
+                    d.received(), d.maxStall(), resumed.isPresent() ? "+" + resumed.getAsLong() : "-",
+                    affected ? "(on the crashed node) " : "", d.detail());
         }
         List<DrillClient.Download> affected = r.client().downloads().stream().filter(d -> r.crashedVips().contains(d.vip())).toList();
         long ok = r.client().downloads().stream().filter(DrillClient.Download::ok).count();
-        long[] stalls = affected.stream().mapToLong(DrillClient.Download::maxStall).sorted().toArray();
+        long[] stalls = affected.stream().flatMapToLong(d -> r.resumedAfterCrash(d).stream()).sorted().toArray();
+        long[] gaps = affected.stream().mapToLong(DrillClient.Download::maxStall).sorted().toArray();
         say("");
         say("downloads: %d, complete and byte-exact: %d, lost or wrong: %d; on the crashed node's VIPs: %d",
                 r.client().downloads().size(), ok, r.client().downloads().size() - ok, affected.size());
-        OptionalLong firstResumed = affected.stream().filter(d -> d.stallAt() > 0 && d.stallAt() + d.maxStall() > t0)
-                .mapToLong(d -> d.stallAt() + d.maxStall() - t0).min();
         OptionalLong detected = r.takeovers().stream().mapToLong(t -> t.detected() - t0).min();
         if (stalls.length > 0) {
-            say("client-side stall on those: p50 %d ms, max %d ms%s", stalls[stalls.length / 2], stalls[stalls.length - 1],
-                    detected.isPresent() && firstResumed.isPresent()
-                            ? String.format(" (detection %d ms, then %d ms to the first resumed byte)",
-                            detected.getAsLong(), firstResumed.getAsLong() - detected.getAsLong())
-                            : "");
+            say("client-side stall on those, crash to resumed bytes: p50 %d ms, max %d ms (of %d; detection %s, then %d ms"
+                            + " to the first resumed byte)", stalls[stalls.length / 2], stalls[stalls.length - 1],
+                    stalls.length, detected.isPresent() ? detected.getAsLong() + " ms" : "not logged",
+                    stalls[0] - detected.orElse(0));
+        }
+        if (gaps.length > 0) {
+            say("longest gap between two reads on those: p50 %d ms, max %d ms (it may begin before the crash)",
+                    gaps[gaps.length / 2], gaps[gaps.length - 1]);
         }
         say("timeline (ms after the crash):");
         for (Takeover t : r.takeovers()) {
@@ -193,7 +214,9 @@ public final class Drill {
                     t.rebuilt() == 0 ? "-" : "+" + (t.rebuilt() - t0), t.resumed() - t0,
                     t.resumedConnections(), t.resetConnections(), t.droppedConnections());
         }
-        firstResumed.ifPresent(first -> say("  first resumed byte at the client +%d", first));
+        if (stalls.length > 0) {
+            say("  first resumed byte at the client +%d", stalls[0]);
+        }
         if (r.takeovers().isEmpty()) {
             say("  no takeover was logged by the survivors (see %s)", lab.logs());
         }

@@ -34,6 +34,28 @@ public final class DrillClient {
     /** Throughput is sampled in buckets of this many milliseconds. */
     public static final int BUCKET_MILLIS = 100;
     private static final int MAX_BUCKETS = 6000;
+    /** Gaps between reads at least this long are kept, so a takeover's gap can be found once the crash is known. */
+    static final long GAP_MILLIS = 100;
+    /** Gaps kept per download, the first ones: a drill's takeover comes seconds into a download. */
+    private static final int MAX_GAPS = 256;
+
+    /**
+     * A wait between two reads of at least {@value #GAP_MILLIS} ms, once the response had begun.
+     *
+     * @param at     when the last read before it returned (epoch ms)
+     * @param millis how long until the next read returned
+     */
+    public record Gap(long at, long millis) {
+        /** @return whether no byte arrived at {@code instant} (epoch ms) because this gap was under way */
+        public boolean spans(long instant) {
+            return at <= instant && instant < at + millis;
+        }
+
+        /** @return when the read that ended the gap returned (epoch ms) */
+        public long end() {
+            return at + millis;
+        }
+    }
 
     /**
      * One download.
@@ -43,9 +65,10 @@ public final class DrillClient {
      * @param maxStall  the longest gap between two reads once the response had begun, ms
      * @param stallAt   when that gap began (epoch ms)
      * @param firstByte ms from the request to the end of the response header, -1 if it never came
+     * @param gaps      the gaps of at least {@value #GAP_MILLIS} ms between reads, in order (at most {@value #MAX_GAPS})
      */
     public record Download(int id, String vip, String target, long expected, long received, String outcome, String detail,
-                           long maxStall, long stallAt, long started, long ended, long firstByte) {
+                           long maxStall, long stallAt, long started, long ended, long firstByte, List<Gap> gaps) {
         public boolean ok() {
             return outcome.equals("ok");
         }
@@ -124,6 +147,7 @@ public final class DrillClient {
         long maxStall = 0;
         long stallAt = 0;
         long firstByte = -1;
+        List<Gap> gaps = new ArrayList<>();
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(vip, LabLayout.HTTP_PORT), (int) timeout.toMillis());
             s.setSoTimeout((int) timeout.toMillis());
@@ -135,7 +159,7 @@ public final class DrillClient {
             String head = readHead(in);
             if (!head.startsWith("HTTP/1.1 200")) {
                 return new Download(id, vip, target, expected, 0, "error", head.lines().findFirst().orElse(""), 0, 0, begin,
-                        System.currentTimeMillis(), -1);
+                        System.currentTimeMillis(), -1, List.of());
             }
             last = System.currentTimeMillis(); // the wait for the first byte is not a stall: it is firstByte
             firstByte = last - begin;
@@ -147,7 +171,10 @@ public final class DrillClient {
                 long now = System.currentTimeMillis();
                 if (n < 0) {
                     return new Download(id, vip, target, expected, got, "closed", "EOF at byte " + got, maxStall, stallAt,
-                            begin, now, firstByte);
+                            begin, now, firstByte, gaps);
+                }
+                if (now - last >= GAP_MILLIS && gaps.size() < MAX_GAPS) {
+                    gaps.add(new Gap(last, now - last));
                 }
                 if (now - last > maxStall) {
                     maxStall = now - last;
@@ -158,7 +185,7 @@ public final class DrillClient {
                 if (!java.util.Arrays.equals(buf, 0, n, want, 0, n)) {
                     int at = java.util.Arrays.mismatch(buf, 0, n, want, 0, n);
                     return new Download(id, vip, target, expected, got, "mismatch", "wrong byte at " + (got + at), maxStall,
-                            stallAt, begin, now, firstByte);
+                            stallAt, begin, now, firstByte, gaps);
                 }
                 got += n;
                 total.addAndGet(n);
@@ -168,16 +195,16 @@ public final class DrillClient {
                 }
             }
             return new Download(id, vip, target, expected, got, "ok", "", maxStall, stallAt, begin, System.currentTimeMillis(),
-                    firstByte);
+                    firstByte, gaps);
         } catch (SocketTimeoutException e) {
             return new Download(id, vip, target, expected, got, "stalled", "no byte for " + timeout.toSeconds() + " s",
-                    maxStall, stallAt, begin, System.currentTimeMillis(), firstByte);
+                    maxStall, stallAt, begin, System.currentTimeMillis(), firstByte, gaps);
         } catch (SocketException e) {
             return new Download(id, vip, target, expected, got, e.getMessage() != null && e.getMessage().contains("reset")
-                    ? "reset" : "error", e.getMessage(), maxStall, stallAt, begin, System.currentTimeMillis(), firstByte);
+                    ? "reset" : "error", e.getMessage(), maxStall, stallAt, begin, System.currentTimeMillis(), firstByte, gaps);
         } catch (IOException e) {
             return new Download(id, vip, target, expected, got, "error", e.toString(), maxStall, stallAt, begin,
-                    System.currentTimeMillis(), firstByte);
+                    System.currentTimeMillis(), firstByte, gaps);
         }
     }
 

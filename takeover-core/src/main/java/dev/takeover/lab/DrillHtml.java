@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The drill's HTML report: a chart of throughput over time per VIP (inline SVG, no scripts or
@@ -68,9 +69,10 @@ public final class DrillHtml {
         StringBuilder rows = new StringBuilder();
         for (DrillClient.Download d : c.downloads()) {
             boolean affected = r.crashedVips().contains(d.vip());
-            rows.append(String.format("<tr class='%s'><td>%d</td><td>%s</td><td>%s</td><td>%d</td><td>%d</td><td>%s</td></tr>",
+            OptionalLong resumed = r.resumedAfterCrash(d);
+            rows.append(String.format("<tr class='%s'><td>%d</td><td>%s</td><td>%s</td><td>%d</td><td>%d</td><td>%s</td><td>%s</td></tr>",
                     d.ok() ? "ok" : "bad", d.id(), d.vip(), affected && d.ok() ? "resumed" : d.outcome(), d.received(),
-                    d.maxStall(), escape(d.detail())));
+                    d.maxStall(), resumed.isPresent() ? "+" + resumed.getAsLong() : "", escape(d.detail())));
         }
         long ok = c.downloads().stream().filter(DrillClient.Download::ok).count();
         return """
@@ -82,7 +84,7 @@ public final class DrillHtml {
                 %s
                 <h2>Takeovers</h2><table><tr><th>VIP</th><th>by</th><th>detected</th><th>claimed</th><th>probed</th><th>rebuilt</th><th>resumed</th><th>connections resumed / reset / dropped</th></tr>%s</table>
                 <p>Times in ms after the crash.</p>
-                <h2>Downloads</h2><table><tr><th>#</th><th>VIP</th><th>outcome</th><th>bytes</th><th>longest stall (ms)</th><th>detail</th></tr>%s</table>
+                <h2>Downloads</h2><table><tr><th>#</th><th>VIP</th><th>outcome</th><th>bytes</th><th>longest gap between reads (ms)</th><th>crash to resumed bytes (ms)</th><th>detail</th></tr>%s</table>
                 </body></html>
                 """.formatted(c.downloads().size(), r.options().size(), r.options().crash(), r.crashedAt() - c.started(), ok,
                 c.downloads().size() - ok, svg, takeoverRows(r), rows);
