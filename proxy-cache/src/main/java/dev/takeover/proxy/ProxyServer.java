@@ -3,8 +3,9 @@ package dev.takeover.proxy;
 import dev.takeover.net.Transport;
 import dev.takeover.proxy.cache.CaffeineObjectStore;
 import dev.takeover.proxy.cache.FillBudget;
-import dev.takeover.proxy.checkpoint.Checkpointing;
 import dev.takeover.proxy.cache.ObjectStore;
+import dev.takeover.proxy.checkpoint.Checkpointing;
+import dev.takeover.proxy.checkpoint.HeldAcks;
 import dev.takeover.proxy.exchange.AccessLog;
 import dev.takeover.proxy.exchange.CachingProxy;
 import dev.takeover.proxy.exchange.ClientConnection;
@@ -116,10 +117,23 @@ public final class ProxyServer implements AutoCloseable {
 
     /** The pipeline of a client connection, counting from the given positions (0 for a new one). */
     private void initPipeline(Channel ch, long sent, long received, ClientConnection.Resumed resumed) {
+        if (holdsAcks(ch)) {
+            ch.pipeline().addLast("held-acks", HeldAcks.INSTANCE);
+        }
         ch.pipeline().addLast("timeouts", new ConnectionTimeouts(settings.headerTimeout(), settings.keepAliveTimeout()))
                 .addLast("sent", new SentBytesCounter(sent))
                 .addLast("decoder", new CountingRequestDecoder(decoderConfig, received))
                 .addLast("exchanges", new ClientConnection(router, accessLog, checkpointing, clock, resumed));
+    }
+
+    /**
+     * Whether the kernel's ACK of a request on {@code ch} waits for the response ({@link HeldAcks}): on a checkpointed
+     * connection whose every response waits for its replicated checkpoint, so that the ACK means the cluster holds the
+     * request.
+     */
+    private boolean holdsAcks(Channel ch) {
+        return HeldAcks.ENABLED && checkpointing != null && checkpointing.smallBody() < 0
+                && ch.localAddress() instanceof InetSocketAddress local && checkpointing.virtual().test(local.getAddress());
     }
 
     /**

@@ -80,7 +80,7 @@ public final class Lab {
 
     /**
      * As {@link #up(int)}; with {@code resumeConnections} false, the baseline without connection takeover (see
-     * {@link LabLayout#clusterFile(boolean)}).
+     * {@link LabLayout#clusterFile(boolean, String, String)}).
      */
     public LabLayout up(int nodes, boolean resumeConnections) {
         LabLayout layout = new LabLayout(nodes);
@@ -90,9 +90,11 @@ public final class Lab {
         try {
             Files.createDirectories(logs());
             Files.createDirectories(originFiles());
-            // For experiments with the detection timings, e.g. "timeout: 300ms, verify-timeout: 100ms".
+            // For experiments with the detection timings, e.g. "timeout: 300ms, verify-timeout: 100ms", and with the
+            // replication of checkpoints ("sync" or "async").
             Files.writeString(clusterFile(), layout.clusterFile(resumeConnections,
-                    System.getenv().getOrDefault("TAKEOVER_LAB_FAILURE_DETECTION", "")));
+                    System.getenv().getOrDefault("TAKEOVER_LAB_FAILURE_DETECTION", ""),
+                    System.getenv().getOrDefault("TAKEOVER_LAB_REPLICATION", LabLayout.DEFAULT_REPLICATION)));
         } catch (IOException e) {
             throw new LabException("cannot write the lab's files under " + dir + ": " + e.getMessage(), e);
         }

@@ -3,6 +3,7 @@ package dev.takeover.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.takeover.config.CheckpointConfig;
 import dev.takeover.config.ClusterConfig;
 import dev.takeover.config.ClusterConfigLoader;
 import dev.takeover.config.ConfigException;
@@ -31,7 +32,7 @@ class LabLayoutTest {
     @Test
     void anExperimentsTimingsReplaceTheDefaults() {
         ClusterConfig config = ClusterConfigLoader.parse(
-                layout.clusterFile(true, "timeout: 300ms, verify-timeout: 100ms"), "lab");
+                layout.clusterFile(true, "timeout: 300ms, verify-timeout: 100ms", "async"), "lab");
 
         assertThat(config.failureDetection().timeout()).isEqualTo(Duration.ofMillis(300));
         assertThat(config.failureDetection().verifyTimeout()).isEqualTo(Duration.ofMillis(100));
@@ -40,8 +41,19 @@ class LabLayoutTest {
     }
 
     @Test
+    void theReplicationIsTheLabsChoice() {
+        assertThat(ClusterConfigLoader.parse(layout.clusterFile(), "lab").checkpoint().replication())
+                .isEqualTo(CheckpointConfig.Replication.ASYNC);
+        assertThat(ClusterConfigLoader.parse(layout.clusterFile(true, "", "sync"), "lab").checkpoint().replication())
+                .isEqualTo(CheckpointConfig.Replication.SYNC);
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(layout.clusterFile(true, "", "later"), "lab"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("replication");
+    }
+
+    @Test
     void aMistypedTimingIsRefusedByName() {
-        assertThatThrownBy(() -> ClusterConfigLoader.parse(layout.clusterFile(false, "timout: 300ms"), "lab"))
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(layout.clusterFile(false, "timout: 300ms", "async"), "lab"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("timout");
     }
