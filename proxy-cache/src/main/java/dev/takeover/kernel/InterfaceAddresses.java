@@ -11,13 +11,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Adds, removes and lists the IPv4 addresses of a network interface with the {@code ip} command (iproute2), in this
- * process's network namespace. Claiming a virtual IP is {@link #add}; giving it back is {@link #remove}. Both are
- * idempotent, so a retried takeover or cleanup does not fail on its own earlier success.
+ * Adds, removes and lists the IPv4 addresses of a network interface, in this process's network namespace. Claiming
+ * a virtual IP is {@link #add}; giving it back is {@link #remove}. Both are idempotent, so a retried takeover or
+ * cleanup does not fail on its own earlier success, and both are one rtnetlink request each (a takeover claims its
+ * address on the critical path, where starting a process costs tens of milliseconds on a loaded machine); listing,
+ * done at start, runs {@code ip} (iproute2).
  *
- * <p><b>Privilege:</b> CAP_NET_ADMIN (listing needs none). Thread-safe: each method is one {@code ip} run.
- * Errors are {@link IOException}s naming the command, its exit status and iproute2's message, e.g. an unknown
- * interface ({@code Cannot find device}) or a missing privilege ({@code Operation not permitted}).
+ * <p><b>Privilege:</b> CAP_NET_ADMIN (listing needs none). Thread-safe. Errors are {@link IOException}s: a
+ * {@link KernelException} naming the request and its {@code errno} for {@link #add} and {@link #remove} (an unknown
+ * interface is {@code if_nametoindex(NAME)} {@code ENODEV}, a missing privilege {@code EPERM}); for {@link #list},
+ * the command, its exit status and iproute2's message.
  */
 public final class InterfaceAddresses {
 
@@ -41,44 +44,27 @@ public final class InterfaceAddresses {
     private static final Pattern INTERFACE_NAME = Pattern.compile("[A-Za-z0-9_.@:][A-Za-z0-9_.@:-]{0,14}");
     private static final Pattern INET = Pattern.compile("\\binet (\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
 
-    private final ExternalCommand command;
-
-    /** Runs {@code ip} from the {@code PATH} in this process's network namespace. */
-    public InterfaceAddresses() {
-        this(ExternalCommand.direct());
-    }
-
-    InterfaceAddresses(ExternalCommand command) {
-        this.command = Objects.requireNonNull(command, "command");
-    }
+    /** {@code ip} from the {@code PATH}, for {@link #list}, in this process's network namespace. */
+    private final ExternalCommand command = ExternalCommand.direct();
 
     /**
      * Puts {@code address/prefixLength} on {@code interfaceName}; nothing happens when it is already there.
      *
-     * @throws IOException when {@code ip} fails for another reason, or cannot run
+     * @throws KernelException when the interface is unknown or the kernel refuses the address
      */
     public void add(String interfaceName, Inet4Address address, int prefixLength) throws IOException {
-        String cidr = new Assigned(address, prefixLength).toString();
-        // "replace" adds, or leaves an existing entry in place: idempotent without parsing error messages
-        ExternalCommand.Result result = command.run(null, "ip", "-4", "addr", "replace", cidr, "dev",
-                checkName(interfaceName));
-        if (!result.ok()) {
-            throw result.failure();
-        }
+        Assigned assigned = new Assigned(address, prefixLength);
+        AddressNetlink.add(Libc.ifNameToIndex(checkName(interfaceName)), assigned.address(), assigned.prefixLength());
     }
 
     /**
      * Takes {@code address/prefixLength} off {@code interfaceName}; nothing happens when it is not there.
      *
-     * @throws IOException when {@code ip} fails for another reason (e.g. no such interface), or cannot run
+     * @throws KernelException when the interface is unknown or the kernel refuses for another reason
      */
     public void remove(String interfaceName, Inet4Address address, int prefixLength) throws IOException {
-        String cidr = new Assigned(address, prefixLength).toString();
-        ExternalCommand.Result result = command.run(null, "ip", "-4", "addr", "del", cidr, "dev",
-                checkName(interfaceName));
-        if (!result.ok() && !isMissingAddress(result.stderr())) {
-            throw result.failure();
-        }
+        Assigned assigned = new Assigned(address, prefixLength);
+        AddressNetlink.remove(Libc.ifNameToIndex(checkName(interfaceName)), assigned.address(), assigned.prefixLength());
     }
 
     /**
@@ -116,11 +102,6 @@ public final class InterfaceAddresses {
             }
         }
         return List.copyOf(addresses);
-    }
-
-    /** iproute2's message for deleting an absent address: the kernel's extended ack, or the errno text before it. */
-    private static boolean isMissingAddress(String stderr) {
-        return stderr.contains("Address not found") || stderr.contains("Cannot assign requested address");
     }
 
     static String checkName(String interfaceName) {

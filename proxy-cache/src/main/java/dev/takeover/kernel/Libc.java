@@ -31,7 +31,9 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 final class Libc {
 
     static final int AF_INET = 2;
+    static final int AF_NETLINK = 16;
     static final int AF_PACKET = 17;
+    static final int NETLINK_ROUTE = 0;
     static final int SOCK_STREAM = 1;
     static final int SOCK_DGRAM = 2;
     static final int SOCK_RAW = 3;
@@ -90,6 +92,11 @@ final class Libc {
             JAVA_BYTE.withName("sll_pkttype"),
             JAVA_BYTE.withName("sll_halen"),
             MemoryLayout.sequenceLayout(8, JAVA_BYTE).withName("sll_addr"));
+
+    /** {@code struct sockaddr_nl}: to the kernel, port id 0, no multicast groups. */
+    static final StructLayout SOCKADDR_NL = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("nl_family"), MemoryLayout.paddingLayout(2), JAVA_INT.withName("nl_pid"),
+            JAVA_INT.withName("nl_groups"));
 
     /** {@code struct pollfd}. */
     private static final StructLayout POLLFD = MemoryLayout.structLayout(
@@ -361,6 +368,13 @@ final class Libc {
         SLL_IFINDEX.set(sa, 0L, interfaceIndex);
         SLL_HALEN.set(sa, 0L, (byte) hardwareAddress.length);
         MemorySegment.copy(hardwareAddress, 0, sa, JAVA_BYTE, SLL_ADDR_OFFSET, hardwareAddress.length);
+        return sa;
+    }
+
+    /** The kernel's netlink address, for {@code sendto} on a netlink socket. */
+    static MemorySegment sockaddrNl(Arena arena) {
+        MemorySegment sa = arena.allocate(SOCKADDR_NL); // zeroed: port id 0 is the kernel
+        sa.set(JAVA_SHORT, 0, (short) AF_NETLINK);
         return sa;
     }
 

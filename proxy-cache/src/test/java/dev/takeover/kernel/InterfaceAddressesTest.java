@@ -10,6 +10,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -56,12 +59,67 @@ class InterfaceAddressesTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prefixLength");
     }
 
-    /** Live: an interface in a namespace of its own. */
+    @Test
+    void aRequestCarriesTheAddressAsLocalAndPeerWithItsPrefixAndInterface() {
+        byte[] m = AddressNetlink.message(AddressNetlink.RTM_NEWADDR, 0x505, 7, 3, ip("198.18.77.100"), 24);
+        ByteBuffer b = ByteBuffer.wrap(m).order(ByteOrder.nativeOrder());
+
+        assertThat(m).hasSize(AddressNetlink.REQUEST_BYTES);
+        assertThat(b.getInt(0)).as("nlmsg_len").isEqualTo(40);
+        assertThat(b.getShort(4)).as("nlmsg_type").isEqualTo((short) 20);
+        assertThat(b.getShort(6)).as("nlmsg_flags").isEqualTo((short) 0x505);
+        assertThat(b.getInt(8)).as("nlmsg_seq").isEqualTo(7);
+        assertThat(b.getInt(12)).as("nlmsg_pid: the kernel").isZero();
+        assertThat(new byte[] {m[16], m[17], m[18], m[19]}).as("family, prefix, flags, scope")
+                .containsExactly(2, 24, 0, 0);
+        assertThat(b.getInt(20)).as("ifa_index").isEqualTo(3);
+        for (int at : new int[] {24, 32}) {
+            assertThat(b.getShort(at)).as("rta_len").isEqualTo((short) 8);
+            assertThat(java.util.Arrays.copyOfRange(m, at + 4, at + 8)).containsExactly(198, 18, 77, 100);
+        }
+        assertThat(b.getShort(26)).as("IFA_LOCAL").isEqualTo((short) 2);
+        assertThat(b.getShort(34)).as("IFA_ADDRESS").isEqualTo((short) 1);
+    }
+
+    static Stream<Arguments> answers() {
+        return Stream.of(
+                Arguments.of("acknowledgment", List.of(error(9, 0)), 9, 0),
+                Arguments.of("refusal: EEXIST", List.of(error(9, -17)), 9, -17),
+                Arguments.of("an answer to another request only", List.of(error(8, -17)), 9, 1),
+                Arguments.of("the answer after another message", List.of(other(9), error(9, -1)), 9, -1),
+                Arguments.of("nothing", List.of(), 9, 1),
+                Arguments.of("a header claiming more bytes than arrived", List.of(truncated(9)), 9, 1));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("answers")
+    void theAnswerToARequestIsFoundByItsSequenceNumber(String what, List<byte[]> messages, int sequence, int expected) {
+        ByteBuffer datagram = ByteBuffer.allocate(messages.stream().mapToInt(a -> a.length).sum());
+        messages.forEach(datagram::put);
+        assertThat(AddressNetlink.errorFor(datagram.array(), sequence)).isEqualTo(expected);
+    }
+
+    /** An {@code NLMSG_ERROR} message: header, error, and (as the kernel sends) the request's header. */
+    private static byte[] error(int sequence, int error) {
+        return ByteBuffer.allocate(36).order(ByteOrder.nativeOrder())
+                .putInt(36).putShort((short) 2).putShort((short) 0).putInt(sequence).putInt(0).putInt(error).array();
+    }
+
+    private static byte[] other(int sequence) {
+        return ByteBuffer.allocate(20).order(ByteOrder.nativeOrder())
+                .putInt(20).putShort((short) 16).putShort((short) 0).putInt(sequence).putInt(0).array();
+    }
+
+    private static byte[] truncated(int sequence) {
+        return ByteBuffer.allocate(20).order(ByteOrder.nativeOrder())
+                .putInt(36).putShort((short) 2).putShort((short) 0).putInt(sequence).putInt(0).putInt(0).array();
+    }
+
+    /** Live: an interface in a namespace of its own, the requests sent from a child JVM inside it. */
     @Nested
     class Live {
 
         private static Netns ns;
-        private static InterfaceAddresses addresses;
 
         @BeforeAll
         static void namespace() throws IOException {
@@ -71,7 +129,6 @@ class InterfaceAddressesTest {
             ns = Netns.create("ifa");
             ns.ip("link", "add", "dummy0", "type", "veth", "peer", "name", "dummy1"); // veth: no module needed
             ns.ip("link", "set", "dummy0", "up");
-            addresses = new InterfaceAddresses(ns.command());
         }
 
         @AfterAll
@@ -82,27 +139,18 @@ class InterfaceAddressesTest {
         }
 
         @Test
-        void addAndRemoveAreIdempotent() throws IOException {
-            InterfaceAddresses.Assigned vip = new InterfaceAddresses.Assigned(ip("198.18.77.100"), 24);
-
-            addresses.add("dummy0", vip.address(), 24);
-            addresses.add("dummy0", vip.address(), 24);
-            assertThat(addresses.list("dummy0")).containsExactly(vip);
-
-            addresses.remove("dummy0", vip.address(), 24);
-            addresses.remove("dummy0", vip.address(), 24);
-            assertThat(addresses.list("dummy0")).isEmpty();
-        }
-
-        @Test
-        void anUnknownInterfaceIsAnErrorNamingTheCommand() {
-            assertThatThrownBy(() -> addresses.add("nosuch0", ip("198.18.77.101"), 24))
-                    .isInstanceOf(IOException.class)
-                    .hasMessageContaining("ip -4 addr replace 198.18.77.101/24 dev nosuch0 failed")
-                    .hasMessageContaining("Cannot find device");
-            assertThatThrownBy(() -> addresses.remove("nosuch0", ip("198.18.77.101"), 24))
-                    .isInstanceOf(IOException.class);
-            assertThatThrownBy(() -> addresses.list("nosuch0")).isInstanceOf(IOException.class);
+        void addAndRemoveAreIdempotentAndTheAddressIsUsableInBetween() throws Exception {
+            try (Child child = Child.start("addresses", ns, NsAddresses.class, "dummy0", "198.18.77.100", "24")) {
+                child.awaitLine("done"::equals, Duration.ofSeconds(60));
+                List<String> lines = child.lines();
+                assertThat(lines).containsSubsequence(
+                        "added twice: [198.18.77.100/24]",
+                        "removed twice: []",
+                        "unknown interface, add: if_nametoindex(nosuch0) failed: ENODEV (19)",
+                        "unknown interface, remove: if_nametoindex(nosuch0) failed: ENODEV (19)");
+                assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("bound: /198.18.77.100:"));
+            }
+            assertThat(ns.ip("-4", "-o", "addr", "show", "dev", "dummy0")).doesNotContain("198.18.77.100");
         }
     }
 }
