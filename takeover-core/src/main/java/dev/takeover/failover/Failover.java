@@ -115,6 +115,30 @@ public final class Failover implements MembershipListener, AutoCloseable {
             decisions.execute(() -> onMajority(null));
         }
         arp.scheduleWithFixedDelay(this::recheck, RECHECK_MILLIS, RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+        if (TakeoverRehearsal.ENABLED) {
+            Thread.ofPlatform().name("takeover-rehearsal").daemon().start(() -> rehearse(all));
+        }
+    }
+
+    /**
+     * Runs a takeover's first steps once, off every critical path, so that the first real one runs warm: the reads of
+     * this node's replicas (the VIP directory, a VIP's checkpoints) and {@link TakeoverRehearsal}'s probe and rebuild
+     * on loopback. A failure costs only that warmth.
+     */
+    private void rehearse(List<Inet4Address> vips) {
+        try {
+            TakeoverRehearsal.Result result = TakeoverRehearsal.run();
+            log.info("rehearsed a takeover's probe and rebuild on loopback in {} ms: {}", result.millis(),
+                    result.outcomes());
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not rehearse a takeover on loopback, so the first takeover runs cold: {}", e.toString());
+        }
+        try {
+            VipAssignment.orphans(config.nodes(), ctx.vips().recorded(), cluster.membership().view().memberSet());
+            ctx.store().listByVip(vips.getFirst());
+        } catch (RuntimeException e) {
+            log.debug("could not read the replicas ahead of a takeover: {}", e.toString()); // not available yet
+        }
     }
 
     /**

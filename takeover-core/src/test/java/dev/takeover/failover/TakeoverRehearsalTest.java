@@ -1,0 +1,43 @@
+package dev.takeover.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.takeover.kernel.Capabilities;
+import dev.takeover.probe.ProbeOutcome;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The rehearsal against the real kernel, on this host's loopback: it needs the privileges of a takeover. */
+class TakeoverRehearsalTest {
+
+    @BeforeAll
+    static void privileged() {
+        Capabilities caps = Capabilities.detect();
+        assumeTrue(caps.tcpRepair() && caps.rawSockets(), "needs CAP_NET_ADMIN and CAP_NET_RAW: " + caps.summary());
+    }
+
+    @Test
+    void theKernelAnswersTheProbeWithAResetAndTheRebuiltSocketLeavesNothingBehind() throws Exception {
+        for (int run = 1; run <= 2; run++) { // the second finds the four-tuple free again
+            TakeoverRehearsal.Result result = TakeoverRehearsal.run();
+
+            assertThat(result.outcomes()).as("run %d", run).singleElement()
+                    .isInstanceOfSatisfying(ProbeOutcome.ClientReset.class, r -> assertThat(r.checkpoint().id().key())
+                            .isEqualTo("127.0.0.1:9-127.0.0.1:10"));
+            assertThat(socketsOnTheRehearsalPort()).as("sockets between ports 9 and 10 after run %d", run).isEmpty();
+        }
+    }
+
+    /** {@code ss} lines of TCP sockets, in any state but listening, of the rehearsal's four-tuple. */
+    private static String socketsOnTheRehearsalPort() throws IOException, InterruptedException {
+        Process ss = new ProcessBuilder("ss", "-t", "-n", "-H", "state", "all", "exclude", "listening",
+                "( sport = :9 and dport = :10 )").redirectErrorStream(true).start();
+        assertThat(ss.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        String out = new String(ss.getInputStream().readAllBytes()).strip();
+        assertThat(ss.exitValue()).as(out).isZero();
+        return out;
+    }
+}
