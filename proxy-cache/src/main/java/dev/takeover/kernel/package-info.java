@@ -9,7 +9,7 @@
  * <p>On the survivor, in this order (design note {@code tcp-takeover.md}, "Takeover, in this order"):
  * <ol>
  *   <li>{@link dev.takeover.kernel.RstGuard}: no RST from this kernel for the connections being rebuilt;</li>
- *   <li>{@link dev.takeover.kernel.InterfaceAddresses#add} the virtual IP, then
+ *   <li>{@link dev.takeover.kernel.InterfaceAddresses#add} the virtual IP (one rtnetlink request), then
  *       {@link dev.takeover.kernel.GratuitousArp#send} a few times;</li>
  *   <li>{@link dev.takeover.kernel.PacketCapture#open} and {@link dev.takeover.kernel.PacketCapture#expect} each
  *       connection, then {@link dev.takeover.kernel.RawTcp#sendAck} the old-sequence ACK and

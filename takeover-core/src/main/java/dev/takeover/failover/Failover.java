@@ -41,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * {@value #RECHECK_MILLIS} ms: an orphaned VIP left to nobody is taken, and a VIP served here that the directory gives
  * to another node is let go.
  *
+ * <p>At start it rehearses a takeover's probe and socket rebuild once on loopback ({@link TakeoverRehearsal}), so that
+ * the first real takeover does not load and link that code while clients wait.
+ *
  * <p>Each takeover is logged as one {@code TAKEOVER {json}} line ({@link TakeoverReport}). Gratuitous
  * ARP for a claimed VIP goes out again at 0.2, 0.5, 1, 2 and 4 s, for switches and clients that
  * missed the first.
@@ -128,8 +131,8 @@ public final class Failover implements MembershipListener, AutoCloseable {
     private void rehearse(List<Inet4Address> vips) {
         try {
             TakeoverRehearsal.Result result = TakeoverRehearsal.run();
-            log.info("rehearsed a takeover's probe and rebuild on loopback in {} ms: {}", result.millis(),
-                    result.outcomes());
+            log.info("rehearsed a takeover's probe and rebuild on loopback in {} ms (probe: {})", result.millis(),
+                    result.outcomes().stream().map(o -> o.getClass().getSimpleName()).toList());
         } catch (IOException | RuntimeException e) {
             log.warn("could not rehearse a takeover on loopback, so the first takeover runs cold: {}", e.toString());
         }
