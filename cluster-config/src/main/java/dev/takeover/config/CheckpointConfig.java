@@ -28,7 +28,9 @@ import java.util.Objects;
  * @param byteStep    key {@code checkpoint.byte-step}, default 8m: the byte step between checkpoints for a transfer
  *                    running at 1 MiB/s, scaled by the measured rate.
  * @param replication key {@code checkpoint.replication}, default {@code sync}: {@code sync} waits until the other
- *                    nodes hold a checkpoint before continuing; {@code async} does not wait, trading a window of
+ *                    nodes hold a checkpoint before continuing, one transaction per checkpoint; {@code batched}
+ *                    waits for them before each response's first byte too, but writes the checkpoints of every
+ *                    connection in one transaction at a time; {@code async} does not wait, trading a window of
  *                    lost progress for latency.
  */
 public record CheckpointConfig(boolean enabled, Duration interval, ByteSize byteStep, Replication replication) {
@@ -60,10 +62,16 @@ public record CheckpointConfig(boolean enabled, Duration interval, ByteSize byte
     public enum Replication {
         /** The writer waits until the other nodes hold the checkpoint. */
         SYNC,
+        /**
+         * Checkpoints queue and are written in batches, one transaction for all the connections queued meanwhile (a
+         * group commit); a response's first byte waits until its checkpoint is written, so a crash loses none that a
+         * client saw the effect of.
+         */
+        BATCHED,
         /** The writer continues at once; the checkpoint reaches the other nodes shortly after. */
         ASYNC;
 
-        /** @return the cluster-file spelling, {@code sync} or {@code async} */
+        /** @return the cluster-file spelling: {@code sync}, {@code batched} or {@code async} */
         public String configValue() {
             return name().toLowerCase(Locale.ROOT);
         }

@@ -55,12 +55,13 @@ final class ValueTypes {
         return text;
     });
 
-    static final ValueType<CheckpointConfig.Replication> REPLICATION = new ValueType<>("sync or async",
+    static final ValueType<CheckpointConfig.Replication> REPLICATION = new ValueType<>("sync, batched or async",
             text -> switch (text) {
                 case "sync" -> CheckpointConfig.Replication.SYNC;
+                case "batched" -> CheckpointConfig.Replication.BATCHED;
                 case "async" -> CheckpointConfig.Replication.ASYNC;
                 default -> throw new IllegalArgumentException("'" + text + "' is not a replication mode: expected"
-                        + " sync or async");
+                        + " sync, batched or async");
             });
 
     static final ValueType<URI> HTTP_URL = new ValueType<>("an http URL such as http://198.18.0.2:8080", text -> {

@@ -231,7 +231,7 @@ class ClusterConfigValidationTest {
                 fails("bad boolean", append("checkpoint:\n  enabled: yes\n"), 16, 12, "checkpoint.enabled",
                         "'yes' is not a boolean: expected true or false"),
                 fails("bad replication", append("checkpoint:\n  replication: quorum\n"), 16, 16,
-                        "checkpoint.replication", "'quorum' is not a replication mode: expected sync or async"),
+                        "checkpoint.replication", "'quorum' is not a replication mode: expected sync, batched or async"),
                 fails("interval without unit", append("checkpoint:\n  interval: 200\n"), 16, 13, "checkpoint.interval",
                         "'200' is not a duration: expected a whole number followed by ms, s or m, e.g. 200ms, 2s, 1m"
                                 + " (the unit is missing)"),

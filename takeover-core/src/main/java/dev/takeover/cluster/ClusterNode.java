@@ -61,9 +61,9 @@ public final class ClusterNode implements AutoCloseable {
         this.departures = departures;
         this.checkpointCache = checkpointCache;
         this.replicated = new ReplicatedCheckpointStore(checkpointCache, name);
-        this.checkpoints = config.checkpoint().replication() == CheckpointConfig.Replication.ASYNC
-                ? WriteBehindCheckpointStore.over(replicated, name)
-                : replicated;
+        this.checkpoints = config.checkpoint().replication() == CheckpointConfig.Replication.SYNC
+                ? replicated
+                : WriteBehindCheckpointStore.over(replicated, name);
         this.vips = new VipDirectory(vipCache);
         List<Cache<?, ?>> guarded = List.of(checkpointCache, vipCache);
         membership.addListener(availabilityRestore = new AvailabilityRestore(name, membership,
@@ -144,8 +144,9 @@ public final class ClusterNode implements AutoCloseable {
     /**
      * @return the cluster's checkpoint store, as seen from this node; closed with the node. With
      *         {@code checkpoint.replication: sync} (the default) the {@link ReplicatedCheckpointStore} itself; with
-     *         {@code async} a write-behind queue in front of it, whose {@code putIfNewer} does not wait for the
-     *         cluster (see {@code REPLICATION.md} for what a crash can then lose)
+     *         {@code batched} and {@code async} a write-behind queue in front of it, whose {@code putIfNewer} does not
+     *         wait for the cluster and whose {@code putDurably} does (see {@code REPLICATION.md} for what a crash can
+     *         lose with each)
      */
     public CheckpointStore checkpoints() {
         return checkpoints;

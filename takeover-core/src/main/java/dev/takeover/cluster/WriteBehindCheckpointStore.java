@@ -27,12 +27,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code checkpoint.replication: async}: a {@link CheckpointStore} whose {@link #putIfNewer} returns without waiting
- * for the cluster. The checkpoint is checked against what this node knows (the newest checkpoint it has queued for
- * the connection; when none is queued, its replica of the stored one and its claim), queued, and written to the
- * synchronous store underneath by one background thread, which waits {@link #LINGER} after waking so that busy
- * connections' checkpoints coalesce. A connection checkpointed again before its queued checkpoint was written
- * replaces it: under load the writes to the cluster coalesce, one per connection per round.
+ * {@code checkpoint.replication: async} and {@code batched}: a {@link CheckpointStore} whose {@link #putIfNewer}
+ * returns without waiting for the cluster, and whose {@link #putDurably} completes once the checkpoint is written. The
+ * checkpoint is checked against what this node knows (the newest checkpoint it has queued for the connection; when
+ * none is queued, its replica of the stored one and its claim), queued, and written to the synchronous store
+ * underneath by one background thread, which waits {@link #LINGER} after waking so that busy connections' checkpoints
+ * coalesce, unless a {@link #putDurably} caller is waiting: then it writes at once, and what queues meanwhile goes in
+ * the next batch (a group commit). A connection checkpointed again before its queued checkpoint was written replaces
+ * it: under load the writes to the cluster coalesce, one per connection per round.
  *
  * <p><b>What it gives up</b>, against the {@link CheckpointStore} contract: a {@code Stored} answer is a promise,
  * not a fact. The checkpoints still queued when this node crashes are lost (how many depends on the write rate and
@@ -386,6 +388,21 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
         }
     }
 
+    /**
+     * Lets checkpoints of busy connections coalesce for {@link #LINGER}: fewer, larger transactions. Not while a
+     * {@link #putDurably} caller waits (its response's first byte does): then the batch goes at once, and what queues
+     * during its transaction goes in the next one.
+     */
+    private void linger() throws InterruptedException {
+        long end = System.nanoTime() + LINGER.toNanos();
+        synchronized (signal) { // every put notifies it, a durable one after registering its waiter
+            for (long left = LINGER.toNanos(); left > 0 && !closed && waiters.isEmpty();
+                    left = end - System.nanoTime()) {
+                signal.wait(left / 1_000_000, (int) (left % 1_000_000));
+            }
+        }
+    }
+
     private void writeLoop() {
         while (!closed || !queued.isEmpty()) {
             try {
@@ -394,9 +411,7 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
                         signal.wait();
                     }
                 }
-                if (!closed) {
-                    Thread.sleep(LINGER); // let checkpoints of busy connections coalesce: fewer, larger transactions
-                }
+                linger();
                 List<ConnectionCheckpoint> all = new ArrayList<>(queued.values());
                 for (int from = 0; from < all.size(); from += BATCH) {
                     writeIfStillQueued(all.subList(from, Math.min(all.size(), from + BATCH)));

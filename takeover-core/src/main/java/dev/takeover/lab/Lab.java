@@ -91,7 +91,7 @@ public final class Lab {
             Files.createDirectories(logs());
             Files.createDirectories(originFiles());
             // For experiments with the detection timings, e.g. "timeout: 300ms, verify-timeout: 100ms", and with the
-            // replication of checkpoints ("sync" or "async").
+            // replication of checkpoints ("sync", "batched" or "async").
             Files.writeString(clusterFile(), layout.clusterFile(resumeConnections,
                     System.getenv().getOrDefault("TAKEOVER_LAB_FAILURE_DETECTION", ""),
                     System.getenv().getOrDefault("TAKEOVER_LAB_REPLICATION", LabLayout.DEFAULT_REPLICATION)));

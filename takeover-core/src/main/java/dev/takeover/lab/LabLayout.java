@@ -91,8 +91,8 @@ public record LabLayout(int nodeCount) {
      *                          moves to a survivor (gratuitous ARP, as keepalived does) but its connections are reset
      * @param failureDetection  blank for the default timings, else the body of the file's {@code failure-detection}
      *                          mapping, as in {@code "timeout: 300ms, verify-timeout: 100ms"}; the loader validates it
-     * @param replication       the file's {@code checkpoint.replication} ({@code sync} or {@code async}; the loader
-     *                          validates it) when connections are resumed
+     * @param replication       the file's {@code checkpoint.replication} ({@code sync}, {@code batched} or
+     *                          {@code async}; the loader validates it) when connections are resumed
      */
     public String clusterFile(boolean resumeConnections, String failureDetection, String replication) {
         StringBuilder y = new StringBuilder("""

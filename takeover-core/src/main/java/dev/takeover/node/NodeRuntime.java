@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeRuntime implements AutoCloseable {
     /**
-     * With write-behind replication, responses with a body of at most this many bytes do not wait for their
+     * With {@code async} replication, responses with a body of at most this many bytes do not wait for their
      * checkpoint to be replicated: sent whole within a millisecond, they would wait longer than they take.
      */
     static final long SMALL_BODY = 64 * 1024;
@@ -70,12 +70,13 @@ public final class NodeRuntime implements AutoCloseable {
             if (privileged && config.checkpoint().enabled()) {
                 Set<InetAddress> vips = config.vips().stream().map(Ipv4Address::toInetAddress).collect(Collectors.toSet());
                 writer = Executors.newFixedThreadPool(4, Thread.ofPlatform().name("checkpoint-", 0).daemon().factory());
-                // A synchronous put waits for a cluster round trip: off the event loops. An asynchronous one only
-                // queues (a map update and a replica read): the event loop puts inline, so a reply's first byte
-                // waits for no thread hop. Removals wait for the cluster either way.
-                boolean sync = config.checkpoint().replication() == CheckpointConfig.Replication.SYNC;
-                Executor puts = sync ? writer : Runnable::run;
-                long smallBody = sync ? -1 : SMALL_BODY;
+                // A synchronous put waits for a cluster round trip: off the event loops. A write-behind one (batched,
+                // async) only queues (a map update and a replica read): the event loop puts inline, so a reply's first
+                // byte waits for no thread hop. Removals wait for the cluster either way. Under sync and batched every
+                // response waits for its replicated checkpoint; under async only those with larger bodies.
+                CheckpointConfig.Replication replication = config.checkpoint().replication();
+                Executor puts = replication == CheckpointConfig.Replication.SYNC ? writer : Runnable::run;
+                long smallBody = replication == CheckpointConfig.Replication.ASYNC ? SMALL_BODY : -1;
                 checkpointing = new Checkpointing(cluster.checkpoints(), node.name(), new KernelTcpCapture(), vips::contains,
                         config.checkpoint().interval(), config.checkpoint().byteStep().bytes(), writer, puts, smallBody);
             }

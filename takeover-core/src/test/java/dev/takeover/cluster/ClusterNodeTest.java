@@ -9,11 +9,14 @@ import dev.takeover.config.CheckpointConfig;
 import dev.takeover.config.ClusterConfig;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.jgroups.JChannel;
 import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.TCP;
 import org.jgroups.protocols.TCPPING;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** One node of a three-node cluster file, started alone in this JVM on 127.0.0.1. */
 class ClusterNodeTest {
@@ -64,6 +67,22 @@ class ClusterNodeTest {
             assertThat(node.vips().holdsDirectoryOf(java.util.Set.of("n1"))).isTrue();
             assertThat(node.vips().holdsDirectoryOf(java.util.Set.of("n1", "n2")))
                     .as("a view member missing from the cache's topology: the replica is not in step").isFalse();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(CheckpointConfig.Replication.class)
+    void eachReplicationModeHasItsStoreAndADurablePutIsReplicatedWhenItCompletes(CheckpointConfig.Replication mode)
+            throws Exception {
+        ClusterConfig one = TestClusters.loopback("solo", List.of("127.0.0.1"), mode);
+        try (ClusterNode node = ClusterNode.start(one, "n1")) {
+            assertThat(node.checkpoints()).as("%s: a write-behind queue in front of the replicated store", mode)
+                    .isInstanceOf(mode == CheckpointConfig.Replication.SYNC ? ReplicatedCheckpointStore.class
+                            : WriteBehindCheckpointStore.class);
+
+            assertThat(node.checkpoints().putDurably(checkpoint(id(1), "n1", 1)).get(10, TimeUnit.SECONDS).stored())
+                    .isTrue();
+            assertThat(node.replicatedStore().get(id(1))).contains(checkpoint(id(1), "n1", 1));
         }
     }
 

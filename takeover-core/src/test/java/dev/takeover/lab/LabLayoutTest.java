@@ -46,6 +46,8 @@ class LabLayoutTest {
                 .isEqualTo(CheckpointConfig.Replication.ASYNC);
         assertThat(ClusterConfigLoader.parse(layout.clusterFile(true, "", "sync"), "lab").checkpoint().replication())
                 .isEqualTo(CheckpointConfig.Replication.SYNC);
+        assertThat(ClusterConfigLoader.parse(layout.clusterFile(true, "", "batched"), "lab").checkpoint()
+                .replication()).isEqualTo(CheckpointConfig.Replication.BATCHED);
         assertThatThrownBy(() -> ClusterConfigLoader.parse(layout.clusterFile(true, "", "later"), "lab"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("replication");

@@ -24,7 +24,8 @@ import java.util.function.Predicate;
  *                     first byte, only once complete (idle): with write-behind replication a small response is sent
  *                     whole in less time than its checkpoint takes to replicate, so waiting would double its latency
  *                     and the checkpoint would protect nothing the idle one does not; -1 (every response is
- *                     checkpointed and waits) with synchronous puts
+ *                     checkpointed and waits) with synchronous puts, and with write-behind puts where every
+ *                     response waits all the same ({@code checkpoint.replication: batched})
  */
 public record Checkpointing(CheckpointStore store, String node, TcpCapture capture, Predicate<InetAddress> virtual,
                             Duration interval, long byteStep, Executor writer, Executor puts, long smallBody) {
