@@ -13,7 +13,7 @@ import java.util.Objects;
  *   enabled: true
  *   interval: 200ms
  *   byte-step: 8m
- *   replication: sync
+ *   replication: batched
  * }</pre>
  *
  * <p>A long transfer is checkpointed when either step is reached since its last checkpoint: {@code interval} of
@@ -27,11 +27,12 @@ import java.util.Objects;
  *                    long transfer.
  * @param byteStep    key {@code checkpoint.byte-step}, default 8m: the byte step between checkpoints for a transfer
  *                    running at 1 MiB/s, scaled by the measured rate.
- * @param replication key {@code checkpoint.replication}, default {@code sync}: {@code sync} waits until the other
- *                    nodes hold a checkpoint before continuing, one transaction per checkpoint; {@code batched}
+ * @param replication key {@code checkpoint.replication}, default {@code batched}: {@code sync} waits until the
+ *                    other nodes hold a checkpoint before continuing, one transaction per checkpoint; {@code batched}
  *                    waits for them before each response's first byte too, but writes the checkpoints of every
- *                    connection in one transaction at a time; {@code async} does not wait, trading a window of
- *                    lost progress for latency.
+ *                    connection in one transaction at a time (the same guarantee, two to four times the requests/s
+ *                    of {@code sync} in {@code docs/BENCHMARKS.md}); {@code async} does not wait, trading a window
+ *                    of lost progress for latency.
  */
 public record CheckpointConfig(boolean enabled, Duration interval, ByteSize byteStep, Replication replication) {
 
@@ -42,7 +43,7 @@ public record CheckpointConfig(boolean enabled, Duration interval, ByteSize byte
     /** Default of {@code checkpoint.byte-step}. */
     public static final ByteSize DEFAULT_BYTE_STEP = ByteSize.ofMib(8);
     /** Default of {@code checkpoint.replication}. */
-    public static final Replication DEFAULT_REPLICATION = Replication.SYNC;
+    public static final Replication DEFAULT_REPLICATION = Replication.BATCHED;
 
     /** The section with every key at its default. */
     public static final CheckpointConfig DEFAULTS = new CheckpointConfig(DEFAULT_ENABLED, DEFAULT_INTERVAL,

@@ -143,8 +143,8 @@ public final class ClusterNode implements AutoCloseable {
 
     /**
      * @return the cluster's checkpoint store, as seen from this node; closed with the node. With
-     *         {@code checkpoint.replication: sync} (the default) the {@link ReplicatedCheckpointStore} itself; with
-     *         {@code batched} and {@code async} a write-behind queue in front of it, whose {@code putIfNewer} does not
+     *         {@code checkpoint.replication: sync} the {@link ReplicatedCheckpointStore} itself; with {@code batched}
+     *         (the default) and {@code async} a write-behind queue in front of it, whose {@code putIfNewer} does not
      *         wait for the cluster and whose {@code putDurably} does (see {@code REPLICATION.md} for what a crash can
      *         lose with each)
      */
