@@ -89,6 +89,11 @@ public final class HttpProgress implements LayerAppender {
         requested = request;
     }
 
+    /** Whether a request is recorded (its response has not begun): a survivor could replay it. */
+    public boolean requestRecorded() {
+        return requested != null;
+    }
+
     /** Responses completed on this connection. */
     public int requestsServed() {
         return served;

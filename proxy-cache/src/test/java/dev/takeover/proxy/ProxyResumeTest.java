@@ -8,6 +8,7 @@ import dev.takeover.checkpoint.HttpLayer;
 import dev.takeover.checkpoint.LocalCheckpointStore;
 import dev.takeover.checkpoint.TcpLayer;
 import dev.takeover.proxy.checkpoint.Checkpointing;
+import dev.takeover.proxy.checkpoint.FixedTcpCapture;
 import dev.takeover.proxy.checkpoint.TcpCapture;
 import dev.takeover.proxy.resume.ResumePlan;
 import dev.takeover.proxy.resume.ResumePoint;
@@ -22,8 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -93,17 +92,7 @@ class ProxyResumeTest {
                 stored.add(s.checkpoint());
             }
         });
-        TcpCapture fixed = new TcpCapture() {
-            @Override
-            public Optional<TcpLayer> atAccept(Channel channel) {
-                return Optional.of(TCP);
-            }
-
-            @Override
-            public OptionalLong ackedBytes(Channel channel, long sent) {
-                return OptionalLong.empty();
-            }
-        };
+        TcpCapture fixed = new FixedTcpCapture(TCP, 0, false);
         ProxySettings settings = ProxySettings.of(new InetSocketAddress("127.0.0.1", 0), origin.uri());
         a = ProxyServer.start(settings, Clock.systemUTC(), new Checkpointing(store, "a", fixed, x -> true,
                 Duration.ofSeconds(1), 1 << 20, Executors.newSingleThreadExecutor()));

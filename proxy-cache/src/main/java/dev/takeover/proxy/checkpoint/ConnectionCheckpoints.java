@@ -49,12 +49,15 @@ public final class ConnectionCheckpoints {
     private ProgressSchedule schedule;
     private long lastVersion;
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+    /** The receive position up to which the kernel acknowledged the client's bytes before they could be held. */
+    private final long acknowledgedOnArrival;
     /** The longest a connection's later writes wait behind a durable one. */
     private static final long DURABLE_WAIT_MILLIS = 2000;
 
     private ConnectionCheckpoints(Checkpointing config, Channel channel, Clock clock, ConnectionId id, TcpLayer tcp,
-                                  HttpProgress http, long lastVersion) {
+                                  HttpProgress http, long lastVersion, long acknowledgedOnArrival) {
         this.config = config;
+        this.acknowledgedOnArrival = acknowledgedOnArrival;
         this.channel = channel;
         this.clock = clock;
         this.id = id;
@@ -78,12 +81,13 @@ public final class ConnectionCheckpoints {
                 || !config.virtual().test(vip)) {
             return null;
         }
-        var tcp = config.capture().atAccept(channel);
-        if (tcp.isEmpty()) {
+        var captured = config.capture().atAccept(channel);
+        if (captured.isEmpty()) {
             return null;
         }
         ConnectionId id = new ConnectionId(vip, local.getPort(), client, remote.getPort());
-        ConnectionCheckpoints c = new ConnectionCheckpoints(config, channel, clock, id, tcp.get(), new HttpProgress(), 0);
+        ConnectionCheckpoints c = new ConnectionCheckpoints(config, channel, clock, id, captured.get().tcp(),
+                new HttpProgress(), 0, captured.get().receivedBytes());
         c.write();
         return c;
     }
@@ -96,7 +100,7 @@ public final class ConnectionCheckpoints {
     public static ConnectionCheckpoints resumed(Checkpointing config, Channel channel, Clock clock,
                                                 ConnectionCheckpoint checkpoint, long sendPosition) {
         ConnectionCheckpoints c = new ConnectionCheckpoints(config, channel, clock, checkpoint.id(), checkpoint.tcp(),
-                new HttpProgress(checkpoint.http(), sendPosition), checkpoint.version());
+                new HttpProgress(checkpoint.http(), sendPosition), checkpoint.version(), 0);
         if (checkpoint.http() instanceof HttpLayer.Responding) {
             c.schedule = new ProgressSchedule(config.interval().toNanos(), config.byteStep(), System.nanoTime(), sendPosition);
         }
@@ -111,18 +115,27 @@ public final class ConnectionCheckpoints {
     /**
      * A response is about to start at send position {@code sent}; the future completes when its
      * checkpoint is durably stored ({@link CheckpointStore#putDurably}: replicated, even by a write-behind
-     * store; only stored, for a small body, see {@link Checkpointing#smallBody}), or failed to be: it completes
-     * normally either way. It is the caller's to
-     * complete early: the connection's own chain of writes is not affected.
+     * store), or failed to be: it completes normally either way. It completes at once, the checkpoint queued, for a
+     * small body (see {@link Checkpointing#smallBody}), and for a request the kernel acknowledged on arrival before the
+     * connection was captured, unless the request was recorded. It is the caller's to complete early: the
+     * connection's own chain of writes is not affected.
      */
     public CompletableFuture<Void> responding(HttpLayer.Responding response, long sent) {
         syncSent(sent);
+        boolean replayable = http.requestRecorded();
         http.responding(response);
         schedule = new ProgressSchedule(config.interval().toNanos(), config.byteStep(), System.nanoTime(), sent);
         if (response.bodyLength() >= 0 && response.bodyLength() <= config.smallBody()) {
             // Write-behind replication and a small body: the response is sent whole long before this checkpoint could
             // be replicated, and the idle one that follows replaces it in the queue. Recording it would cost a put per
             // request and protect nothing more than the idle checkpoint does.
+            return CompletableFuture.completedFuture(null);
+        }
+        if (!replayable && response.requestEndReceivePos() <= acknowledgedOnArrival) {
+            // The first request of a connection usually arrives before the accept: the kernel acknowledged it then, so
+            // a survivor could neither receive it again nor replay it. Waiting protects nothing, and a crash during
+            // the wait would leave the client waiting for an answer on a connection no survivor knows.
+            write();
             return CompletableFuture.completedFuture(null);
         }
         return writeDurably().copy();

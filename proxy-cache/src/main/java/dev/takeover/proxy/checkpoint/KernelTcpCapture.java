@@ -23,7 +23,7 @@ public final class KernelTcpCapture implements TcpCapture {
     private static final Logger log = LoggerFactory.getLogger(KernelTcpCapture.class);
 
     @Override
-    public Optional<TcpLayer> atAccept(Channel channel) {
+    public Optional<AtAccept> atAccept(Channel channel) {
         if (!(channel instanceof EpollSocketChannel epoll)) {
             return Optional.empty();
         }
@@ -31,9 +31,10 @@ public final class KernelTcpCapture implements TcpCapture {
             TcpSnapshot s = TcpRepair.capture(epoll.fd().intValue());
             TcpOptions o = s.options();
             // Nothing written or read yet: write_seq is the first send byte, rcv_nxt - unread the first receive byte.
-            return Optional.of(new TcpLayer((int) s.sendSeq(), (int) s.readSeq(), o.mss(), o.windowScaling(),
-                    o.sendWindowScale(), o.receiveWindowScale(), o.sack(), o.timestamps(),
-                    o.timestamps() ? (int) s.timestamp() : 0, o.timestamps() ? s.wallMillis() : -1, TcpLayer.UNKNOWN));
+            return Optional.of(new AtAccept(new TcpLayer((int) s.sendSeq(), (int) s.readSeq(), o.mss(),
+                    o.windowScaling(), o.sendWindowScale(), o.receiveWindowScale(), o.sack(), o.timestamps(),
+                    o.timestamps() ? (int) s.timestamp() : 0, o.timestamps() ? s.wallMillis() : -1, TcpLayer.UNKNOWN),
+                    s.unreadBytes()));
         } catch (IOException e) {
             log.debug("cannot read the TCP state of {}: {}", channel.remoteAddress(), e.toString());
             return Optional.empty();

@@ -3,7 +3,6 @@ package dev.takeover.proxy.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.takeover.checkpoint.LocalCheckpointStore;
-import dev.takeover.checkpoint.TcpLayer;
 import dev.takeover.proxy.ProxyServer;
 import dev.takeover.proxy.ProxySettings;
 import dev.takeover.proxy.ScriptedOriginAccess;
@@ -24,8 +23,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -160,17 +157,7 @@ class HeldAcksTest {
             }
             task.run();
         });
-        TcpCapture fixed = new TcpCapture() {
-            @Override
-            public Optional<TcpLayer> atAccept(Channel channel) {
-                return Optional.of(new TcpLayer(1000, 2000, 1448, true, 7, 7, true, true, 1, 1_700_000_000_000L, -1));
-            }
-
-            @Override
-            public OptionalLong ackedBytes(Channel channel, long sent) {
-                return OptionalLong.empty();
-            }
-        };
+        TcpCapture fixed = new FixedTcpCapture(FixedTcpCapture.TCP, 0, false); // the request comes after the accept
         LocalCheckpointStore store = new LocalCheckpointStore();
         ProxyServer proxy = ProxyServer.start(ProxySettings.of(new InetSocketAddress("127.0.0.1", 0), origin.uri()),
                 Clock.systemUTC(), new Checkpointing(store, "n1", fixed, a -> a.isLoopbackAddress(), Duration.ofSeconds(1),

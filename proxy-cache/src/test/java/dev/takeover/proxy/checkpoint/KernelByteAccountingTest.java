@@ -44,7 +44,7 @@ class KernelByteAccountingTest {
         KernelTcpCapture kernel = new KernelTcpCapture();
         TcpCapture remembering = new TcpCapture() {
             @Override
-            public Optional<TcpLayer> atAccept(Channel channel) {
+            public Optional<AtAccept> atAccept(Channel channel) {
                 accepted.complete(channel);
                 return kernel.atAccept(channel);
             }

@@ -9,7 +9,6 @@ import dev.takeover.checkpoint.LocalCheckpointStore;
 import dev.takeover.checkpoint.TcpLayer;
 import dev.takeover.proxy.ProxyServer;
 import dev.takeover.proxy.ProxySettings;
-import io.netty.channel.Channel;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -18,8 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
@@ -45,17 +42,7 @@ class ProxyCheckpointTest {
         origin = new dev.takeover.proxy.ScriptedOriginAccess();
         store = new LocalCheckpointStore();
         store.addListener(events::add);
-        TcpCapture fixed = new TcpCapture() {
-            @Override
-            public Optional<TcpLayer> atAccept(Channel channel) {
-                return Optional.of(TCP);
-            }
-
-            @Override
-            public OptionalLong ackedBytes(Channel channel, long sent) {
-                return OptionalLong.of(sent);
-            }
-        };
+        TcpCapture fixed = new FixedTcpCapture(TCP, 0, true);
         Checkpointing checkpointing = new Checkpointing(store, "n1", fixed, a -> a.isLoopbackAddress(),
                 Duration.ofMillis(20), 1 << 20, Executors.newSingleThreadExecutor());
         proxy = ProxyServer.start(ProxySettings.of(new InetSocketAddress("127.0.0.1", 0), origin.uri()),

@@ -1,0 +1,214 @@
+package dev.takeover.proxy.checkpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.takeover.checkpoint.HttpLayer;
+import dev.takeover.checkpoint.HttpVersion;
+import dev.takeover.checkpoint.LocalCheckpointStore;
+import dev.takeover.proxy.ProxyServer;
+import dev.takeover.proxy.ProxySettings;
+import dev.takeover.proxy.ScriptedOriginAccess;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where every response waits for its replicated checkpoint, a request the kernel acknowledged as it arrived, before
+ * the connection was accepted and captured, does not make its response wait: no survivor could receive it again, nor
+ * replay it without a recorded request. A later request on the connection, and a recorded one (a miss), still wait.
+ * Checkpoint writes pass a gate the test shuts and opens; the capture says the connection had received one request's
+ * bytes at accept.
+ */
+class AcknowledgedOnArrivalTest {
+    private static final String HIT = "GET /hit HTTP/1.1\r\nHost: x\r\n\r\n";
+    /** As long as {@link #HIT}: within what the connection had received at accept. */
+    private static final String MISS = "GET /mis HTTP/1.1\r\nHost: x\r\n\r\n";
+    private static final byte[] BODY = "the-body".getBytes(StandardCharsets.US_ASCII);
+
+    private ScriptedOriginAccess origin;
+    private LocalCheckpointStore store;
+    private ProxyServer proxy;
+    private ExecutorService writer;
+    private final AtomicReference<CountDownLatch> gate = new AtomicReference<>(new CountDownLatch(0));
+
+    @BeforeEach
+    void start() throws Exception {
+        origin = new ScriptedOriginAccess();
+        origin.fixed("/hit", BODY, "Cache-Control", "max-age=60");
+        origin.fixed("/mis", BODY, "Cache-Control", "max-age=60");
+        writer = Executors.newSingleThreadExecutor();
+        store = new LocalCheckpointStore();
+        proxy = ProxyServer.start(ProxySettings.of(new InetSocketAddress("127.0.0.1", 0), origin.uri()),
+                Clock.systemUTC(), new Checkpointing(store, "n1", new FixedTcpCapture(FixedTcpCapture.TCP, HIT.length(),
+                        false), a -> a.isLoopbackAddress(), Duration.ofSeconds(1), 1 << 20, gatedWriter()));
+        try (Socket warm = connect()) { // /hit is cached, its response can begin at once
+            send(warm, HIT);
+            assertThat(readBody(warm.getInputStream())).isEqualTo(BODY);
+        }
+    }
+
+    /** Runs checkpoint writes on {@link #writer}, each once the gate is open. */
+    private Executor gatedWriter() {
+        return task -> writer.execute(() -> {
+            try {
+                gate.get().await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            task.run();
+        });
+    }
+
+    @AfterEach
+    void stop() {
+        gate.get().countDown();
+        proxy.close();
+        origin.close();
+        store.close();
+        writer.shutdownNow();
+    }
+
+    @Test
+    void theRequestAcknowledgedBeforeTheAcceptIsAnsweredWhileItsCheckpointWaitsAndTheNextWaitsForIt() throws Exception {
+        CountDownLatch shut = new CountDownLatch(1);
+        gate.set(shut);
+        try (Socket client = connect()) {
+            send(client, HIT);
+            assertThat(readBody(client.getInputStream())).as("answered, the gate shut").isEqualTo(BODY);
+
+            send(client, HIT);
+            assertNothingArrivesWhileShut(client);
+            shut.countDown();
+            assertThat(readBody(client.getInputStream())).as("answered once its checkpoint is written").isEqualTo(BODY);
+        }
+    }
+
+    @Test
+    void aRecordedRequestWaitsForItsCheckpointThoughAcknowledgedBeforeTheAccept() throws Exception {
+        CountDownLatch shut = new CountDownLatch(1);
+        gate.set(shut);
+        try (Socket client = connect()) {
+            send(client, MISS); // a miss: recorded before the origin answers, so a survivor could replay it
+
+            assertNothingArrivesWhileShut(client);
+            shut.countDown();
+            assertThat(readBody(client.getInputStream())).isEqualTo(BODY);
+        }
+    }
+
+    /**
+     * The decision itself, on a connection's own checkpoints (a real loopback channel): the future a response waits
+     * on is done at once for the request received at accept, and not for the next one or a recorded one while no
+     * checkpoint can be written. The proxy's tests above cannot tell "at once" from its bounded wait.
+     */
+    @Test
+    void onlyTheResponseToAnUnrecordedRequestReceivedAtAcceptGoesWithoutItsCheckpoint() throws Exception {
+        CountDownLatch shut = new CountDownLatch(1);
+        gate.set(shut);
+        Checkpointing config = new Checkpointing(store, "n1", new FixedTcpCapture(FixedTcpCapture.TCP, HIT.length(),
+                false), a -> a.isLoopbackAddress(), Duration.ofSeconds(1), 1 << 20, gatedWriter());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        BlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
+        try {
+            Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            accepted.add(ch);
+                        }
+                    }).bind("127.0.0.1", 0).sync().channel();
+            try (Socket client = new Socket("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort())) {
+                Channel ch = accepted.poll(5, TimeUnit.SECONDS);
+                assertThat(ch).isNotNull();
+                boolean[] done = ch.eventLoop().submit(() -> {
+                    ConnectionCheckpoints c = ConnectionCheckpoints.accepted(config, ch, Clock.systemUTC());
+                    long h = HIT.length();
+                    boolean first = c.responding(responding(h, 0), 0).isDone();
+                    c.responseComplete(100);
+                    boolean second = c.responding(responding(2 * h, 100), 100).isDone();
+                    return new boolean[] {first, second};
+                }).get(5, TimeUnit.SECONDS);
+                assertThat(done).as("first response at once, the next one waits").containsExactly(true, false);
+
+                try (Socket other = new Socket("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort())) {
+                    Channel recordedCh = accepted.poll(5, TimeUnit.SECONDS);
+                    assertThat(recordedCh).isNotNull();
+                    boolean recorded = recordedCh.eventLoop().submit(() -> {
+                        ConnectionCheckpoints c = ConnectionCheckpoints.accepted(config, recordedCh, Clock.systemUTC());
+                        c.requested(MISS.length(), 0, MISS.getBytes(StandardCharsets.US_ASCII));
+                        return c.responding(responding(MISS.length(), 0), 0).isDone();
+                    }).get(5, TimeUnit.SECONDS);
+                    assertThat(recorded).as("a recorded request's response waits").isFalse();
+                }
+            } finally {
+                server.close().sync();
+            }
+        } finally {
+            shut.countDown();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    private static HttpLayer.Responding responding(long requestEnd, long start) {
+        return new HttpLayer.Responding(requestEnd, start, "HTTP/1.1 200 OK\r\ncontent-length: 8\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII), "GET", "/hit", HttpVersion.HTTP_1_1, null, -1, -1, -1, 8, false,
+                true, -1);
+    }
+
+    private Socket connect() throws Exception {
+        Socket s = new Socket("127.0.0.1", proxy.address().getPort());
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    private static void send(Socket s, String request) throws Exception {
+        s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+    }
+
+    /** While the gate is shut no checkpoint is written: a response waiting for one cannot have begun. */
+    private static void assertNothingArrivesWhileShut(Socket client) throws Exception {
+        client.setSoTimeout(300);
+        assertThatThrownBy(() -> client.getInputStream().read()).as("no response byte while the checkpoint waits")
+                .isInstanceOf(SocketTimeoutException.class);
+        client.setSoTimeout(10_000);
+    }
+
+    /** Reads one response with a Content-Length body of {@link #BODY}'s length; returns the body. */
+    private static byte[] readBody(InputStream in) throws Exception {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int c = in.read();
+            assertThat(c).as("a whole header block: %s", head).isNotNegative();
+            head.write(c);
+            matched = (c == '\r' && matched % 2 == 0) || (c == '\n' && matched % 2 == 1) ? matched + 1 : 0;
+        }
+        assertThat(head.toString(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200");
+        return in.readNBytes(BODY.length);
+    }
+}
