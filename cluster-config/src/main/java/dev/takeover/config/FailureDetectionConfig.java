@@ -9,21 +9,21 @@ import java.time.Duration;
  *
  * <pre>{@code
  * failure-detection:
- *   heartbeat-interval: 100ms
- *   timeout: 500ms
- *   verify-timeout: 200ms
+ *   heartbeat-interval: 75ms
+ *   timeout: 300ms
+ *   verify-timeout: 100ms
  *   join-timeout: 500ms
  * }</pre>
  *
  * <p>A silent node is suspected after about {@code timeout} and removed after a further {@code verifyTimeout}.
  * Immutable and thread-safe.
  *
- * @param heartbeatInterval key {@code failure-detection.heartbeat-interval}, default 100ms: how often each node
+ * @param heartbeatInterval key {@code failure-detection.heartbeat-interval}, default 75ms: how often each node
  *                          sends a heartbeat (JGroups {@code FD_ALL3.interval}).
- * @param timeout           key {@code failure-detection.timeout}, default 500ms: a node from which nothing was heard
+ * @param timeout           key {@code failure-detection.timeout}, default 300ms: a node from which nothing was heard
  *                          for this long is suspected (JGroups {@code FD_ALL3.timeout}). Must be greater than
  *                          {@code heartbeat-interval}.
- * @param verifyTimeout     key {@code failure-detection.verify-timeout}, default 200ms: how long a suspected node has
+ * @param verifyTimeout     key {@code failure-detection.verify-timeout}, default 100ms: how long a suspected node has
  *                          to answer before it is excluded (JGroups {@code VERIFY_SUSPECT2.timeout}).
  * @param joinTimeout       key {@code failure-detection.join-timeout}, default 500ms: how long a starting node waits
  *                          for the coordinator to accept its join request (JGroups {@code GMS.join_timeout}).
@@ -32,11 +32,11 @@ public record FailureDetectionConfig(Duration heartbeatInterval, Duration timeou
         Duration joinTimeout) {
 
     /** Default of {@code failure-detection.heartbeat-interval}. */
-    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(100);
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(75);
     /** Default of {@code failure-detection.timeout}. */
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(300);
     /** Default of {@code failure-detection.verify-timeout}. */
-    public static final Duration DEFAULT_VERIFY_TIMEOUT = Duration.ofMillis(200);
+    public static final Duration DEFAULT_VERIFY_TIMEOUT = Duration.ofMillis(100);
     /** Default of {@code failure-detection.join-timeout}. */
     public static final Duration DEFAULT_JOIN_TIMEOUT = Duration.ofMillis(500);
 

@@ -150,9 +150,9 @@ class ClusterConfigLoaderTest {
         assertThat(config.checkpoint().interval()).isEqualTo(Duration.ofMillis(200));
         assertThat(config.checkpoint().byteStep().bytes()).isEqualTo(8L << 20);
         assertThat(config.checkpoint().replication()).isEqualTo(CheckpointConfig.Replication.BATCHED);
-        assertThat(config.failureDetection().heartbeatInterval()).isEqualTo(Duration.ofMillis(100));
-        assertThat(config.failureDetection().timeout()).isEqualTo(Duration.ofMillis(500));
-        assertThat(config.failureDetection().verifyTimeout()).isEqualTo(Duration.ofMillis(200));
+        assertThat(config.failureDetection().heartbeatInterval()).isEqualTo(Duration.ofMillis(75));
+        assertThat(config.failureDetection().timeout()).isEqualTo(Duration.ofMillis(300));
+        assertThat(config.failureDetection().verifyTimeout()).isEqualTo(Duration.ofMillis(100));
         assertThat(config.failureDetection().joinTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(config.proxy()).isEqualTo(ProxyConfig.DEFAULTS);
         assertThat(config.cache()).isEqualTo(CacheConfig.DEFAULTS);

@@ -244,7 +244,7 @@ class ClusterConfigValidationTest {
                         "timeout 500ms must be greater than heartbeat-interval 500ms"),
                 fails("heartbeat above the default timeout", append("failure-detection:\n  heartbeat-interval: 1s\n"),
                         16, 23, "failure-detection.heartbeat-interval",
-                        "timeout 500ms must be greater than heartbeat-interval 1s"),
+                        "timeout 300ms must be greater than heartbeat-interval 1s"),
                 fails("bad verify timeout", append("failure-detection:\n  verify-timeout: -200ms\n"), 16, 19,
                         "failure-detection.verify-timeout",
                         "'-200ms' is not a duration: expected a whole number followed by ms, s or m, e.g. 200ms, 2s, 1m"),
@@ -330,7 +330,7 @@ class ClusterConfigValidationTest {
                 cluster.yaml:16:9: cache.size: max-object-size 512m exceeds the cache size 1m (max-object-size \
                 must be <= size)
                 cluster.yaml:18:12: failure-detection.timeout: timeout 50ms must be greater than heartbeat-interval \
-                100ms
+                75ms
                 """.strip());
     }
 }

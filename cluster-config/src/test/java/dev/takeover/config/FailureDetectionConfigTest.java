@@ -12,7 +12,7 @@ class FailureDetectionConfigTest {
         FailureDetectionConfig c = new FailureDetectionConfig(Duration.ofMillis(100), Duration.ofMillis(500),
                 Duration.ofMillis(200), Duration.ofMillis(500));
         assertThat(c.longestDetection()).isEqualTo(Duration.ofMillis(800));
-        assertThat(FailureDetectionConfig.DEFAULTS.longestDetection()).isEqualTo(Duration.ofMillis(800));
+        assertThat(FailureDetectionConfig.DEFAULTS.longestDetection()).isEqualTo(Duration.ofMillis(475));
     }
 
     @Test

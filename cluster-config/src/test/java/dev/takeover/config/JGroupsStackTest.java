@@ -122,9 +122,9 @@ class JGroupsStackTest {
 
         assertThat(protocol(doc, "TCP").getAttribute("bind_port")).isEqualTo("7800");
         assertThat(protocol(doc, "TCPPING").getAttribute("initial_hosts")).isEqualTo("127.0.0.1[7800]");
-        assertThat(protocol(doc, "FD_ALL3").getAttribute("interval")).isEqualTo("100");
-        assertThat(protocol(doc, "FD_ALL3").getAttribute("timeout")).isEqualTo("500");
-        assertThat(protocol(doc, "VERIFY_SUSPECT2").getAttribute("timeout")).isEqualTo("200");
+        assertThat(protocol(doc, "FD_ALL3").getAttribute("interval")).isEqualTo("75");
+        assertThat(protocol(doc, "FD_ALL3").getAttribute("timeout")).isEqualTo("300");
+        assertThat(protocol(doc, "VERIFY_SUSPECT2").getAttribute("timeout")).isEqualTo("100");
         assertThat(protocol(doc, "pbcast.GMS").getAttribute("join_timeout")).isEqualTo("500");
     }
 

@@ -90,7 +90,7 @@ public final class Lab {
         try {
             Files.createDirectories(logs());
             Files.createDirectories(originFiles());
-            // For experiments with the detection timings, e.g. "timeout: 300ms, verify-timeout: 100ms", and with the
+            // For experiments with the detection timings, e.g. "timeout: 500ms, verify-timeout: 200ms", and with the
             // replication of checkpoints ("sync", "batched" or "async").
             Files.writeString(clusterFile(), layout.clusterFile(resumeConnections,
                     System.getenv().getOrDefault("TAKEOVER_LAB_FAILURE_DETECTION", ""),

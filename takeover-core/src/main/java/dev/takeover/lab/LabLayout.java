@@ -90,7 +90,7 @@ public record LabLayout(int nodeCount) {
      * @param resumeConnections false for the baseline users have without takeover: checkpointing off, so a VIP still
      *                          moves to a survivor (gratuitous ARP, as keepalived does) but its connections are reset
      * @param failureDetection  blank for the default timings, else the body of the file's {@code failure-detection}
-     *                          mapping, as in {@code "timeout: 300ms, verify-timeout: 100ms"}; the loader validates it
+     *                          mapping, as in {@code "timeout: 500ms, verify-timeout: 200ms"}; the loader validates it
      * @param replication       the file's {@code checkpoint.replication} ({@code sync}, {@code batched} or
      *                          {@code async}; the loader validates it) when connections are resumed
      */

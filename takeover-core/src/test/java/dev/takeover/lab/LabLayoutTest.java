@@ -32,10 +32,10 @@ class LabLayoutTest {
     @Test
     void anExperimentsTimingsReplaceTheDefaults() {
         ClusterConfig config = ClusterConfigLoader.parse(
-                layout.clusterFile(true, "timeout: 300ms, verify-timeout: 100ms", "async"), "lab");
+                layout.clusterFile(true, "timeout: 500ms, verify-timeout: 200ms", "async"), "lab");
 
-        assertThat(config.failureDetection().timeout()).isEqualTo(Duration.ofMillis(300));
-        assertThat(config.failureDetection().verifyTimeout()).isEqualTo(Duration.ofMillis(100));
+        assertThat(config.failureDetection().timeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.failureDetection().verifyTimeout()).isEqualTo(Duration.ofMillis(200));
         assertThat(config.failureDetection().heartbeatInterval())
                 .isEqualTo(FailureDetectionConfig.DEFAULT_HEARTBEAT_INTERVAL);
     }

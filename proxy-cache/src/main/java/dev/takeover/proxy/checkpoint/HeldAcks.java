@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The hold is bounded by the kernel's delayed-ACK timer (40 ms at the least on Linux): a response that takes longer
  * (an origin fetch, a stalled replication) lets the ACK go first, as without this handler. Two requests arriving back
- * to back (pipelining) are acknowledged at once as well. Only for the epoll transport; elsewhere it does nothing.
+ * to back (pipelining) are acknowledged at once as well, and so are the bytes that arrived before the connection was
+ * accepted (it starts in quick-ACK mode): {@link TcpCapture.AtAccept#receivedBytes()} counts them, and their response
+ * does not wait. Only for the epoll transport; elsewhere it does nothing.
  */
 @ChannelHandler.Sharable
 public final class HeldAcks extends ChannelInboundHandlerAdapter {
