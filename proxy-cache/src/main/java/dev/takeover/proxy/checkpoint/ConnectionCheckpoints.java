@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * HTTP layer ({@link HttpProgress}) each append their state to every checkpoint.
  *
  * <p>When it writes: at accept (idle), before the first byte of every response (the reply waits for
- * {@link #responding}'s future: a response is never on the wire without its checkpoint), while a long
+ * {@link #responding}'s future, except where waiting would protect nothing: see there), while a long
  * response is sent ({@link ProgressSchedule}), when a response is complete (idle again), and the
  * checkpoint is removed when the connection closes.
  *
@@ -53,6 +53,11 @@ public final class ConnectionCheckpoints {
     private final long acknowledgedOnArrival;
     /** The longest a connection's later writes wait behind a durable one. */
     private static final long DURABLE_WAIT_MILLIS = 2000;
+    /**
+     * The longest the kernel holds back a request's ACK ({@link HeldAcks}): Linux's delayed-ACK timer on a LAN, where
+     * the round trip is under its 40 ms floor ({@code TCP_DELACK_MIN}).
+     */
+    static final long ACK_HOLD_MILLIS = 40;
 
     private ConnectionCheckpoints(Checkpointing config, Channel channel, Clock clock, ConnectionId id, TcpLayer tcp,
                                   HttpProgress http, long lastVersion, long acknowledgedOnArrival) {
@@ -117,8 +122,9 @@ public final class ConnectionCheckpoints {
      * checkpoint is durably stored ({@link CheckpointStore#putDurably}: replicated, even by a write-behind
      * store), or failed to be: it completes normally either way. It completes at once, the checkpoint queued, for a
      * small body (see {@link Checkpointing#smallBody}), and for a request the kernel acknowledged on arrival before the
-     * connection was captured, unless the request was recorded. It is the caller's to complete early: the
-     * connection's own chain of writes is not affected.
+     * connection was captured, unless the request was recorded. Where ACKs are held (every response waits), it
+     * completes after {@link #ACK_HOLD_MILLIS} at the latest for a request not recorded. It is the caller's to
+     * complete early: the connection's own chain of writes is not affected.
      */
     public CompletableFuture<Void> responding(HttpLayer.Responding response, long sent) {
         syncSent(sent);
@@ -137,6 +143,11 @@ public final class ConnectionCheckpoints {
             // the wait would leave the client waiting for an answer on a connection no survivor knows.
             write();
             return CompletableFuture.completedFuture(null);
+        }
+        if (!replayable && config.smallBody() < 0) {
+            // Waiting protects a request nobody recorded only while its ACK is held: once the ACK is out, the client
+            // will not send it again, and a crash would leave it waiting for the answer this wait keeps from it.
+            return writeDurably().copy().completeOnTimeout(null, ACK_HOLD_MILLIS, TimeUnit.MILLISECONDS);
         }
         return writeDurably().copy();
     }
