@@ -28,13 +28,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,69 +51,52 @@ class AcknowledgedOnArrivalTest {
     private ScriptedOriginAccess origin;
     private LocalCheckpointStore store;
     private ProxyServer proxy;
-    private ExecutorService writer;
-    private final AtomicReference<CountDownLatch> gate = new AtomicReference<>(new CountDownLatch(0));
+    private final GatedWriter writer = new GatedWriter();
 
     @BeforeEach
     void start() throws Exception {
         origin = new ScriptedOriginAccess();
         origin.fixed("/hit", BODY, "Cache-Control", "max-age=60");
         origin.fixed("/mis", BODY, "Cache-Control", "max-age=60");
-        writer = Executors.newSingleThreadExecutor();
         store = new LocalCheckpointStore();
         proxy = ProxyServer.start(ProxySettings.of(new InetSocketAddress("127.0.0.1", 0), origin.uri()),
                 Clock.systemUTC(), new Checkpointing(store, "n1", new FixedTcpCapture(FixedTcpCapture.TCP, HIT.length(),
-                        false), a -> a.isLoopbackAddress(), Duration.ofSeconds(1), 1 << 20, gatedWriter()));
+                        false), a -> a.isLoopbackAddress(), Duration.ofSeconds(1), 1 << 20, writer));
         try (Socket warm = connect()) { // /hit is cached, its response can begin at once
             send(warm, HIT);
             assertThat(readBody(warm.getInputStream())).isEqualTo(BODY);
         }
     }
 
-    /** Runs checkpoint writes on {@link #writer}, each once the gate is open. */
-    private Executor gatedWriter() {
-        return task -> writer.execute(() -> {
-            try {
-                gate.get().await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            task.run();
-        });
-    }
-
     @AfterEach
     void stop() {
-        gate.get().countDown();
+        writer.close();
         proxy.close();
         origin.close();
         store.close();
-        writer.shutdownNow();
     }
 
     @Test
     void requestsNobodyRecordedAreAnsweredWhileNoCheckpointCanBeWritten() throws Exception {
-        CountDownLatch shut = new CountDownLatch(1);
-        gate.set(shut);
+        writer.shut();
         try (Socket client = connect()) {
             send(client, HIT);
             assertThat(readBody(client.getInputStream())).as("answered, the gate shut").isEqualTo(BODY);
 
             send(client, HIT); // held while its ACK is, at most
             assertThat(readBody(client.getInputStream())).as("answered, the gate shut").isEqualTo(BODY);
-            assertThat(shut.getCount()).isOne();
+            assertThat(writer.isShut()).isTrue();
         }
     }
 
     @Test
     void aRecordedRequestWaitsForItsCheckpointThoughAcknowledgedBeforeTheAccept() throws Exception {
-        CountDownLatch shut = new CountDownLatch(1);
-        gate.set(shut);
+        writer.shut();
         try (Socket client = connect()) {
             send(client, MISS); // a miss: recorded before the origin answers, so a survivor could replay it
 
             assertNothingArrivesWhileShut(client);
-            shut.countDown();
+            writer.open();
             assertThat(readBody(client.getInputStream())).isEqualTo(BODY);
         }
     }
@@ -131,10 +109,9 @@ class AcknowledgedOnArrivalTest {
      */
     @Test
     void aResponseWaitsForItsCheckpointOnlyWhereThatProtectsItsRequest() throws Exception {
-        CountDownLatch shut = new CountDownLatch(1);
-        gate.set(shut);
+        writer.shut();
         Checkpointing config = new Checkpointing(store, "n1", new FixedTcpCapture(FixedTcpCapture.TCP, HIT.length(),
-                false), a -> a.isLoopbackAddress(), Duration.ofSeconds(1), 1 << 20, gatedWriter());
+                false), a -> a.isLoopbackAddress(), Duration.ofSeconds(1), 1 << 20, writer);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         BlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
         try {
@@ -159,7 +136,7 @@ class AcknowledgedOnArrivalTest {
                 }).get(5, TimeUnit.SECONDS);
                 assertThat(atOnce).as("the first response at once, the next one waits").containsExactly(true, false);
                 waits.get(1).get(5, TimeUnit.SECONDS);
-                assertThat(shut.getCount()).as("the next one waited only as long as its ACK is held").isOne();
+                assertThat(writer.isShut()).as("the next one waited only as long as its ACK is held").isTrue();
 
                 try (Socket other = new Socket("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort())) {
                     Channel recordedCh = accepted.poll(5, TimeUnit.SECONDS);
@@ -171,14 +148,14 @@ class AcknowledgedOnArrivalTest {
                     }).get(5, TimeUnit.SECONDS);
                     Thread.sleep(5 * ConnectionCheckpoints.ACK_HOLD_MILLIS);
                     assertThat(recorded).as("a recorded request's response waits for its checkpoint").isNotDone();
-                    shut.countDown();
+                    writer.open();
                     recorded.get(5, TimeUnit.SECONDS);
                 }
             } finally {
                 server.close().sync();
             }
         } finally {
-            shut.countDown();
+            writer.open();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
     }

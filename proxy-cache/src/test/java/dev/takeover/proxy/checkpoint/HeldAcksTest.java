@@ -24,13 +24,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -146,17 +141,7 @@ class HeldAcksTest {
     void aCheckpointingProxyAcknowledgesARequestOnlyWithItsResponseWhichWaitsForTheCheckpoint() throws Exception {
         ScriptedOriginAccess origin = new ScriptedOriginAccess();
         origin.fixed("/hit", "body".getBytes(StandardCharsets.US_ASCII), "Cache-Control", "max-age=60");
-        ExecutorService writer = Executors.newSingleThreadExecutor();
-        AtomicReference<CountDownLatch> gate = new AtomicReference<>(new CountDownLatch(0));
-        // Checkpoint writes wait at the gate: while it is shut, no response may begin.
-        Executor gated = task -> writer.execute(() -> {
-            try {
-                gate.get().await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            task.run();
-        });
+        GatedWriter gated = new GatedWriter(); // while shut, no response may begin
         TcpCapture fixed = new FixedTcpCapture(FixedTcpCapture.TCP, 0, false); // the request comes after the accept
         LocalCheckpointStore store = new LocalCheckpointStore();
         ProxyServer proxy = ProxyServer.start(ProxySettings.of(new InetSocketAddress("127.0.0.1", 0), origin.uri()),
@@ -168,14 +153,13 @@ class HeldAcksTest {
             for (int attempt = 0; attempt < 10 && !seen; attempt++) {
                 EpollSocketChannel client = connect(proxy.address());
                 Thread.sleep(50); // the connection's accept checkpoint is written, its quick ACKs off
-                CountDownLatch shut = new CountDownLatch(1);
-                gate.set(shut);
+                gated.shut();
                 long sent = System.nanoTime();
                 client.writeAndFlush(Unpooled.wrappedBuffer(request)).sync();
                 Thread.sleep(5);
                 long unacked = client.tcpInfo().unacked();
                 boolean inTime = System.nanoTime() - sent < TimeUnit.MILLISECONDS.toNanos(30);
-                shut.countDown();
+                gated.open();
                 if (inTime) {
                     assertThat(unacked).as("the request, held while its checkpoint waits").isEqualTo(1L);
                     seen = true;
@@ -189,11 +173,10 @@ class HeldAcksTest {
             }
             assertThat(seen).as("looked within the delayed-ACK timer in 10 tries").isTrue();
         } finally {
-            gate.get().countDown();
+            gated.close();
             proxy.close();
             origin.close();
             store.close();
-            writer.shutdownNow();
         }
     }
 
