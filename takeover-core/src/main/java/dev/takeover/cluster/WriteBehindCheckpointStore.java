@@ -73,6 +73,11 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
     private final BatchWriter batchWriter;
     private final Map<ConnectionId, ConnectionCheckpoint> queued = new ConcurrentHashMap<>();
     private final Object signal = new Object();
+    /**
+     * Wakes a lingering writer: a {@link #putDurably} caller waits. Apart from {@link #signal}, which every put
+     * notifies, so that a busy node's puts do not wake the writer thousands of times a second while it lingers.
+     */
+    private final Object urgent = new Object();
     private final Thread writer;
     private final AtomicLong offered = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
@@ -248,6 +253,10 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
         PutResult queuedResult = putIfNewer(checkpoint);
         if (!queuedResult.stored()) {
             settle(checkpoint.id(), checkpoint.version(), queuedResult); // refused here: nothing will be written
+        } else {
+            synchronized (urgent) {
+                urgent.notifyAll();
+            }
         }
         return done;
     }
@@ -395,10 +404,10 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
      */
     private void linger() throws InterruptedException {
         long end = System.nanoTime() + LINGER.toNanos();
-        synchronized (signal) { // every put notifies it, a durable one after registering its waiter
+        synchronized (urgent) { // a durable put notifies it after registering its waiter
             for (long left = LINGER.toNanos(); left > 0 && !closed && waiters.isEmpty();
                     left = end - System.nanoTime()) {
-                signal.wait(left / 1_000_000, (int) (left % 1_000_000));
+                urgent.wait(left / 1_000_000, (int) (left % 1_000_000));
             }
         }
     }
