@@ -195,9 +195,12 @@ final class VipTakeover {
             try {
                 int fd = SocketRebuild.rebuild(s, ctx.clock().millis(), LOCAL_SOCKETS);
                 lastRebuild.accumulateAndGet(ctx.clock().millis(), Math::max);
+                // Handing the socket to the proxy builds its channel and pipeline: outside the lock, so that the
+                // rebuilder threads do not take turns at it.
+                CompletableFuture<ResumePlan> plan = ctx.proxy().resume(fd, new ResumePoint(s.checkpoint(),
+                        s.sendPosition(), s.receivePosition(), s.unrecordedBytes()));
                 synchronized (plans) {
-                    plans.add(ctx.proxy().resume(fd, new ResumePoint(s.checkpoint(), s.sendPosition(),
-                            s.receivePosition(), s.unrecordedBytes())));
+                    plans.add(plan);
                     resumed.add(s);
                 }
             } catch (SocketRebuild.FourTupleInUse e) {
