@@ -65,8 +65,8 @@ public record CheckpointConfig(boolean enabled, Duration interval, ByteSize byte
         SYNC,
         /**
          * Checkpoints queue and are written in batches, one transaction for all the connections queued meanwhile (a
-         * group commit); a response's first byte waits until its checkpoint is written, so a crash loses none that a
-         * client saw the effect of.
+         * group commit); a response's first byte waits until its checkpoint is written while the request's ACK is
+         * held, as under {@link #SYNC}.
          */
         BATCHED,
         /** The writer continues at once; the checkpoint reaches the other nodes shortly after. */
