@@ -19,7 +19,7 @@ URL=http://198.18.0.101/synthetic/1k/replication-hits
 read -ra modes <<<"$MODES"
 echo -e "round\tmode\tconnections\trequests/s\tp50\tp99" | tee "$OUT/runs.tsv"
 for round in $(seq 1 "$ROUNDS"); do
-  order=("${modes[@]}"); ((round % 2 == 0)) && order=($(printf '%s\n' "${modes[@]}" | tac))
+  order=("${modes[@]}"); ((round % 2 == 0)) && mapfile -t order < <(printf '%s\n' "${modes[@]}" | tac)
   for mode in "${order[@]}"; do
     TAKEOVER_LAB_REPLICATION=$mode "$ROOT/bin/takeover" lab up >"$OUT/lab-up-$round-$mode.txt" 2>&1
     ip netns exec tko-client curl -sf -o /dev/null --max-time 10 "$URL"

@@ -72,8 +72,9 @@ public final class NodeRuntime implements AutoCloseable {
                 writer = Executors.newFixedThreadPool(4, Thread.ofPlatform().name("checkpoint-", 0).daemon().factory());
                 // A synchronous put waits for a cluster round trip: off the event loops. A write-behind one (batched,
                 // async) only queues (a map update and a replica read): the event loop puts inline, so a reply's first
-                // byte waits for no thread hop. Removals wait for the cluster either way. Under sync and batched every
-                // response waits for its replicated checkpoint; under async only those with larger bodies.
+                // byte waits for no thread hop. Removals wait for the cluster either way. Under sync and batched responses
+                // wait for their replicated checkpoint (see ConnectionCheckpoints.responding); under async only those
+                // with larger bodies.
                 CheckpointConfig.Replication replication = config.checkpoint().replication();
                 Executor puts = replication == CheckpointConfig.Replication.SYNC ? writer : Runnable::run;
                 long smallBody = replication == CheckpointConfig.Replication.ASYNC ? SMALL_BODY : -1;
