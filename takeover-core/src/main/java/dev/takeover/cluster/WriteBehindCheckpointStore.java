@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  * returns without waiting for the cluster, and whose {@link #putDurably} completes once the checkpoint is written. The
  * checkpoint is checked against what this node knows (the newest checkpoint it has queued for the connection; when
  * none is queued, its replica of the stored one and its claim), queued, and written to the synchronous store
- * underneath by one background thread, which waits {@link #LINGER} after waking so that busy connections' checkpoints
- * coalesce, unless a {@link #putDurably} caller is waiting: then it writes at once, and what queues meanwhile goes in
- * the next batch (a group commit). A connection checkpointed again before its queued checkpoint was written replaces
+ * underneath by one background thread, which lingers after waking so that busy connections' checkpoints coalesce
+ * ({@link #lingerAfter}: longer as the cluster's writes get slower), unless a {@link #putDurably} caller is waiting:
+ * then it writes at once, and what queues meanwhile goes in the next batch (a group commit). A connection checkpointed again before its queued checkpoint was written replaces
  * it: under load the writes to the cluster coalesce, one per connection per round.
  *
  * <p><b>What it gives up</b>, against the {@link CheckpointStore} contract: a {@code Stored} answer is a promise,
@@ -59,10 +59,18 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
     /** The pause after the store underneath failed (no quorum, timeout) before the queue is tried again. */
     private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
     /**
-     * How long the writer waits, once woken, before it drains the queue. It adds that much to what a crash can lose,
-     * and saves one cluster write per checkpoint a busy connection replaces meanwhile.
+     * The shortest and longest the writer waits, once woken, before it drains the queue. A linger adds that much to
+     * what a crash can lose, and saves one cluster write per checkpoint a busy connection replaces meanwhile.
      */
-    static final Duration LINGER = Duration.ofMillis(2);
+    static final Duration LINGER_MIN = Duration.ofMillis(2);
+    static final Duration LINGER_MAX = Duration.ofMillis(20);
+    /**
+     * The writer lingers this many times as long as its last round of writes took, within the bounds above: under load
+     * its transactions (and the replicas' work applying them) take at most a fifth of the time, and each carries up to
+     * one checkpoint per connection whatever the request rate. Measured in {@code docs/BENCHMARKS.md} ("Checkpoint
+     * overhead on the proxy"): a fixed 2 ms linger left cached 1 KiB hits through a VIP at half the requests/s.
+     */
+    static final int LINGER_FACTOR = 4;
     /** How long {@link #close()} keeps writing the queue. */
     private static final Duration CLOSE_FLUSH = Duration.ofSeconds(2);
 
@@ -83,6 +91,8 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
     private final AtomicLong written = new AtomicLong();
     /** Orders the writer's writes with the callers' flushes, per store: see {@link #afterFlushing}. */
     private final ReentrantLock order = new ReentrantLock();
+    /** The writer's next linger: {@link #lingerAfter} its last round. Written by the writer thread only. */
+    private volatile long lingerNanos = LINGER_MIN.toNanos();
     private volatile boolean closed;
 
     private WriteBehindCheckpointStore(CheckpointStore delegate, BatchWriter batchWriter, String nodeName) {
@@ -121,7 +131,8 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
         return over(store, store::putEachIfNewer, nodeName);
     }
 
-    private static WriteBehindCheckpointStore over(CheckpointStore delegate, BatchWriter batchWriter,
+    /** A started write-behind store over {@code delegate} that writes its batches through {@code batchWriter}. */
+    static WriteBehindCheckpointStore over(CheckpointStore delegate, BatchWriter batchWriter,
             String nodeName) {
         WriteBehindCheckpointStore store = new WriteBehindCheckpointStore(delegate, batchWriter, nodeName);
         store.start();
@@ -398,14 +409,28 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
     }
 
     /**
-     * Lets checkpoints of busy connections coalesce for {@link #LINGER}: fewer, larger transactions. Not while a
+     * @param roundNanos how long the writer's last round of writes took
+     * @return how long it lingers before the next: {@link #LINGER_FACTOR} times that, within {@link #LINGER_MIN} and
+     *         {@link #LINGER_MAX}
+     */
+    static long lingerAfter(long roundNanos) {
+        return Math.clamp(roundNanos * LINGER_FACTOR, LINGER_MIN.toNanos(), LINGER_MAX.toNanos());
+    }
+
+    /** @return how long the writer will linger next, in nanoseconds. For tests. */
+    long lingerNanos() {
+        return lingerNanos;
+    }
+
+    /**
+     * Lets checkpoints of busy connections coalesce for {@link #lingerNanos}: fewer, larger transactions. Not while a
      * {@link #putDurably} caller waits (its response's first byte does): then the batch goes at once, and what queues
      * during its transaction goes in the next one.
      */
     private void linger() throws InterruptedException {
-        long end = System.nanoTime() + LINGER.toNanos();
+        long end = System.nanoTime() + lingerNanos;
         synchronized (urgent) { // a durable put notifies it after registering its waiter
-            for (long left = LINGER.toNanos(); left > 0 && !closed && waiters.isEmpty();
+            for (long left = lingerNanos; left > 0 && !closed && waiters.isEmpty();
                     left = end - System.nanoTime()) {
                 urgent.wait(left / 1_000_000, (int) (left % 1_000_000));
             }
@@ -421,10 +446,12 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
                     }
                 }
                 linger();
+                long round = System.nanoTime();
                 List<ConnectionCheckpoint> all = new ArrayList<>(queued.values());
                 for (int from = 0; from < all.size(); from += BATCH) {
                     writeIfStillQueued(all.subList(from, Math.min(all.size(), from + BATCH)));
                 }
+                lingerNanos = lingerAfter(System.nanoTime() - round);
                 synchronized (signal) {
                     signal.notifyAll(); // for awaitEmpty
                 }

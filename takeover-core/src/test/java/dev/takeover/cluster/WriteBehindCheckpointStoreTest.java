@@ -113,6 +113,52 @@ class WriteBehindCheckpointStoreTest {
     }
 
     @Test
+    void theLingerIsFourTimesTheLastRoundOfWritesWithinItsBounds() {
+        long min = WriteBehindCheckpointStore.LINGER_MIN.toNanos();
+        long max = WriteBehindCheckpointStore.LINGER_MAX.toNanos();
+        assertThat(WriteBehindCheckpointStore.lingerAfter(0)).isEqualTo(min);
+        assertThat(WriteBehindCheckpointStore.lingerAfter(min / 4 - 1)).isEqualTo(min);
+        assertThat(WriteBehindCheckpointStore.lingerAfter(3_000_000)).isEqualTo(12_000_000);
+        assertThat(WriteBehindCheckpointStore.lingerAfter(max / 4 + 1)).isEqualTo(max);
+        assertThat(WriteBehindCheckpointStore.lingerAfter(Long.MAX_VALUE / 4)).isEqualTo(max);
+    }
+
+    @Test
+    void aSlowRoundOfWritesLengthensTheLingerAndAFastOneShortensItAgain() throws Exception {
+        AtomicBoolean slow = new AtomicBoolean(true);
+        try (WriteBehindCheckpointStore timed = WriteBehindCheckpointStore.over(local, batch -> {
+            if (slow.get()) {
+                try {
+                    Thread.sleep(WriteBehindCheckpointStore.LINGER_MAX.toMillis()); // a cluster four times too slow
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return batch.stream().map(local::putIfNewer).toList();
+        }, "n1")) {
+            long max = WriteBehindCheckpointStore.LINGER_MAX.toNanos();
+            timed.putDurably(checkpoint(id(1), "n1", 1)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(lingerOnceSettled(timed, n -> n == max)).as("after a slow round").isEqualTo(max);
+
+            slow.set(false);
+            assertThat(timed.putDurably(checkpoint(id(1), "n1", 2)).get(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .isEqualTo(PutResult.Stored.INSTANCE);
+            assertThat(lingerOnceSettled(timed, n -> n < max)).as("after a fast round (one write to memory)")
+                    .isLessThan(max);
+        }
+    }
+
+    /** The writer sets its next linger just after a round's waiters are answered: polls for it (bounded). */
+    private static long lingerOnceSettled(WriteBehindCheckpointStore s, java.util.function.LongPredicate settled)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!settled.test(s.lingerNanos()) && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        return s.lingerNanos();
+    }
+
+    @Test
     void staleAndFencedWritesAreRefusedFromWhatThisNodeKnows() {
         local.putIfNewer(checkpoint(id(1), "n1", 5));
         local.putIfNewer(checkpoint(id(2), "n1", 5));
