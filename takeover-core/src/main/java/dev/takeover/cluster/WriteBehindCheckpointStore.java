@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * none is queued, its replica of the stored one and its claim), queued, and written to the synchronous store
  * underneath by one background thread, which lingers after waking so that busy connections' checkpoints coalesce
  * ({@link #lingerAfter}: longer as the cluster's writes get slower), unless a {@link #putDurably} caller is waiting:
- * then it writes at once, and what queues meanwhile goes in the next batch (a group commit). A connection checkpointed again before its queued checkpoint was written replaces
- * it: under load the writes to the cluster coalesce, one per connection per round.
+ * then it writes at once, and what queues meanwhile goes in the next batch (a group commit). A connection
+ * checkpointed again before its queued checkpoint was written replaces it: under load the writes to the cluster
+ * coalesce, one per connection per round.
  *
  * <p><b>What it gives up</b>, against the {@link CheckpointStore} contract: a {@code Stored} answer is a promise,
  * not a fact. The checkpoints still queued when this node crashes are lost (how many depends on the write rate and
@@ -416,7 +417,8 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
      *         {@link #LINGER_MAX}
      */
     static long lingerAfter(long roundNanos) {
-        return Math.clamp(roundNanos * LINGER_FACTOR, LINGER_MIN.toNanos(), LINGER_MAX.toNanos());
+        long max = LINGER_MAX.toNanos();
+        return Math.clamp(Math.min(roundNanos, max) * LINGER_FACTOR, LINGER_MIN.toNanos(), max);
     }
 
     /** @return how long the writer will linger next, in nanoseconds. For tests. */
