@@ -22,7 +22,7 @@ final class ClusterFileReader {
     static final List<String> PROXY_KEYS =
             List.of("listen", "header-timeout", "keepalive-timeout", "max-header-size", "max-uri-length");
     static final List<String> CACHE_KEYS = List.of("size", "max-object-size");
-    static final List<String> CHECKPOINT_KEYS = List.of("enabled", "interval", "byte-step", "replication");
+    static final List<String> CHECKPOINT_KEYS = List.of("enabled", "interval", "byte-step", "replication", "linger");
     static final List<String> FAILURE_DETECTION_KEYS =
             List.of("heartbeat-interval", "timeout", "verify-timeout", "join-timeout");
 
@@ -151,8 +151,9 @@ final class ClusterFileReader {
         ByteSize byteStep = section.optional("byte-step", ValueTypes.SIZE, CheckpointConfig.DEFAULT_BYTE_STEP);
         CheckpointConfig.Replication replication = section.optional("replication", ValueTypes.REPLICATION,
                 CheckpointConfig.DEFAULT_REPLICATION);
+        Duration linger = section.optional("linger", ValueTypes.LINGER, CheckpointConfig.DEFAULT_LINGER);
         return problems.count() != before ? null
-                : new CheckpointConfig(enabled, interval, byteStep, replication);
+                : new CheckpointConfig(enabled, interval, byteStep, replication, linger);
     }
 
     private FailureDetectionConfig failureDetection(MappingReader section) {

@@ -27,6 +27,10 @@ final class ValueTypes {
             Durations::parse)
             .require(d -> !d.isZero(), d -> "must be greater than 0");
 
+    /** The write-behind writer's longest linger: a second is already far beyond any use. */
+    static final ValueType<Duration> LINGER = DURATION
+            .require(d -> d.compareTo(CheckpointConfig.MAX_LINGER) <= 0, d -> "must be at most 1s");
+
     static final ValueType<ByteSize> SIZE = new ValueType<>("a size such as 16k, 8m or 1g", ByteSize::parse)
             .require(s -> s.bytes() > 0, s -> "must be greater than 0");
 

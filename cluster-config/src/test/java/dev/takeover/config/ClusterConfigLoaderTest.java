@@ -84,6 +84,7 @@ class ClusterConfigLoaderTest {
                   interval: 1s
                   byte-step: 16m
                   replication: async
+                  linger: 5ms
                 failure-detection:
                   heartbeat-interval: 250ms
                   timeout: 2s
@@ -106,7 +107,7 @@ class ClusterConfigLoaderTest {
                         ByteSize.ofKib(32), ByteSize.ofKib(4)),
                 new CacheConfig(ByteSize.ofGib(2), ByteSize.ofGib(1)),
                 new CheckpointConfig(false, Duration.ofSeconds(1), ByteSize.ofMib(16),
-                        CheckpointConfig.Replication.ASYNC),
+                        CheckpointConfig.Replication.ASYNC, Duration.ofMillis(5)),
                 new FailureDetectionConfig(Duration.ofMillis(250), Duration.ofSeconds(2), Duration.ofSeconds(1),
                         Duration.ofSeconds(3))));
         assertThat(config.origin().host()).isEqualTo("origin.example");
@@ -150,6 +151,7 @@ class ClusterConfigLoaderTest {
         assertThat(config.checkpoint().interval()).isEqualTo(Duration.ofMillis(200));
         assertThat(config.checkpoint().byteStep().bytes()).isEqualTo(8L << 20);
         assertThat(config.checkpoint().replication()).isEqualTo(CheckpointConfig.Replication.BATCHED);
+        assertThat(config.checkpoint().linger()).isEqualTo(Duration.ofMillis(20));
         assertThat(config.failureDetection().heartbeatInterval()).isEqualTo(Duration.ofMillis(75));
         assertThat(config.failureDetection().timeout()).isEqualTo(Duration.ofMillis(300));
         assertThat(config.failureDetection().verifyTimeout()).isEqualTo(Duration.ofMillis(100));

@@ -235,6 +235,10 @@ class ClusterConfigValidationTest {
                 fails("interval without unit", append("checkpoint:\n  interval: 200\n"), 16, 13, "checkpoint.interval",
                         "'200' is not a duration: expected a whole number followed by ms, s or m, e.g. 200ms, 2s, 1m"
                                 + " (the unit is missing)"),
+                fails("linger over a second", append("checkpoint:\n  linger: 2s\n"), 16, 11, "checkpoint.linger",
+                        "must be at most 1s"),
+                fails("zero linger", append("checkpoint:\n  linger: 0ms\n"), 16, 11, "checkpoint.linger",
+                        "must be greater than 0"),
                 fails("bad byte step", append("checkpoint:\n  byte-step: 8 MB\n"), 16, 14, "checkpoint.byte-step",
                         "'8 MB' is not a size: expected a whole number with an optional k, m or g suffix (powers of"
                                 + " 1024), e.g. 16k, 8m, 1g"),

@@ -63,7 +63,7 @@ public final class ClusterNode implements AutoCloseable {
         this.replicated = new ReplicatedCheckpointStore(checkpointCache, name);
         this.checkpoints = config.checkpoint().replication() == CheckpointConfig.Replication.SYNC
                 ? replicated
-                : WriteBehindCheckpointStore.over(replicated, name);
+                : WriteBehindCheckpointStore.over(replicated, name, config.checkpoint().linger());
         this.vips = new VipDirectory(vipCache);
         List<Cache<?, ?>> guarded = List.of(checkpointCache, vipCache);
         membership.addListener(availabilityRestore = new AvailabilityRestore(name, membership,

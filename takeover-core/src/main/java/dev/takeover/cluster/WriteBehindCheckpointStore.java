@@ -9,6 +9,7 @@ import dev.takeover.checkpoint.ConnectionCheckpoint;
 import dev.takeover.checkpoint.ConnectionId;
 import dev.takeover.checkpoint.PutResult;
 import dev.takeover.checkpoint.Registration;
+import dev.takeover.config.CheckpointConfig;
 import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,17 +61,15 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
     /** The pause after the store underneath failed (no quorum, timeout) before the queue is tried again. */
     private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
     /**
-     * The shortest and longest the writer waits, once woken, before it drains the queue. A linger adds that much to
-     * what a crash can lose, and saves one cluster write per checkpoint a busy connection replaces meanwhile.
+     * The shortest the writer waits, once woken, before it drains the queue (unless the longest, {@code
+     * checkpoint.linger}, is shorter). A linger adds that much to what a crash can lose, and saves one cluster write
+     * per checkpoint a busy connection replaces meanwhile.
      */
     static final Duration LINGER_MIN = Duration.ofMillis(2);
-    /** {@code -Dtakeover.linger-max-ms=2} restores the fixed 2 ms linger of before, for side-by-side measurements. */
-    static final Duration LINGER_MAX = Duration.ofMillis(Math.max(LINGER_MIN.toMillis(),
-            Long.getLong("takeover.linger-max-ms", 20)));
     /**
-     * The writer lingers this many times as long as its last round of writes took, within the bounds above: under load
-     * its transactions (and the replicas' work applying them) take at most a fifth of the time, and each carries up to
-     * one checkpoint per connection whatever the request rate. Measured in {@code docs/BENCHMARKS.md} ("Checkpoint
+     * The writer lingers this many times as long as its last round of writes took, within its bounds: under load its
+     * transactions (and the replicas' work applying them) take at most a fifth of the time, and each carries up to one
+     * checkpoint per connection whatever the request rate. Measured in {@code docs/BENCHMARKS.md} ("Checkpoint
      * overhead on the proxy"): a fixed 2 ms linger left cached 1 KiB hits through a VIP at half the requests/s.
      */
     static final int LINGER_FACTOR = 4;
@@ -82,6 +81,8 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
 
     private final CheckpointStore delegate;
     private final BatchWriter batchWriter;
+    /** The longest linger ({@code checkpoint.linger}). */
+    private final long lingerMaxNanos;
     private final Map<ConnectionId, ConnectionCheckpoint> queued = new ConcurrentHashMap<>();
     private final Object signal = new Object();
     /**
@@ -95,12 +96,18 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
     /** Orders the writer's writes with the callers' flushes, per store: see {@link #afterFlushing}. */
     private final ReentrantLock order = new ReentrantLock();
     /** The writer's next linger: {@link #lingerAfter} its last round. Written by the writer thread only. */
-    private volatile long lingerNanos = LINGER_MIN.toNanos();
+    private volatile long lingerNanos;
     private volatile boolean closed;
 
-    private WriteBehindCheckpointStore(CheckpointStore delegate, BatchWriter batchWriter, String nodeName) {
+    private WriteBehindCheckpointStore(CheckpointStore delegate, BatchWriter batchWriter, String nodeName,
+            Duration lingerMax) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.batchWriter = Objects.requireNonNull(batchWriter, "batchWriter");
+        if (lingerMax.isNegative() || lingerMax.isZero()) {
+            throw new IllegalArgumentException("the longest linger must be positive, was " + lingerMax);
+        }
+        this.lingerMaxNanos = lingerMax.toNanos();
+        this.lingerNanos = lingerAfter(0, lingerMaxNanos);
         this.writer = new Thread(this::writeLoop, "takeover-checkpoint-writer-" + nodeName);
         this.writer.setDaemon(true);
     }
@@ -122,22 +129,24 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
      * @return a started write-behind store that writes one checkpoint at a time
      */
     static WriteBehindCheckpointStore over(CheckpointStore delegate, String nodeName) {
-        return over(delegate, batch -> batch.stream().map(delegate::putIfNewer).toList(), nodeName);
+        return over(delegate, batch -> batch.stream().map(delegate::putIfNewer).toList(), nodeName,
+                CheckpointConfig.DEFAULT_LINGER);
     }
 
     /**
-     * @param store    the replicated store to write to, in batches of one transaction each; not closed by this store
-     * @param nodeName this node's name, for the writer thread's name
+     * @param store     the replicated store to write to, in batches of one transaction each; not closed by this store
+     * @param nodeName  this node's name, for the writer thread's name
+     * @param lingerMax the longest the writer lingers ({@code checkpoint.linger})
      * @return a started write-behind store
      */
-    static WriteBehindCheckpointStore over(ReplicatedCheckpointStore store, String nodeName) {
-        return over(store, store::putEachIfNewer, nodeName);
+    static WriteBehindCheckpointStore over(ReplicatedCheckpointStore store, String nodeName, Duration lingerMax) {
+        return over(store, store::putEachIfNewer, nodeName, lingerMax);
     }
 
     /** A started write-behind store over {@code delegate} that writes its batches through {@code batchWriter}. */
-    static WriteBehindCheckpointStore over(CheckpointStore delegate, BatchWriter batchWriter,
-            String nodeName) {
-        WriteBehindCheckpointStore store = new WriteBehindCheckpointStore(delegate, batchWriter, nodeName);
+    static WriteBehindCheckpointStore over(CheckpointStore delegate, BatchWriter batchWriter, String nodeName,
+            Duration lingerMax) {
+        WriteBehindCheckpointStore store = new WriteBehindCheckpointStore(delegate, batchWriter, nodeName, lingerMax);
         store.start();
         return store;
     }
@@ -148,7 +157,7 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
      */
     static WriteBehindCheckpointStore paused(CheckpointStore delegate, String nodeName) {
         return new WriteBehindCheckpointStore(delegate, batch -> batch.stream().map(delegate::putIfNewer).toList(),
-                nodeName);
+                nodeName, CheckpointConfig.DEFAULT_LINGER);
     }
 
     /** Callers waiting for a queued checkpoint to reach the store underneath, by connection. */
@@ -413,12 +422,13 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
 
     /**
      * @param roundNanos how long the writer's last round of writes took
-     * @return how long it lingers before the next: {@link #LINGER_FACTOR} times that, within {@link #LINGER_MIN} and
-     *         {@link #LINGER_MAX}
+     * @param maxNanos   the longest linger
+     * @return how long it lingers before the next: {@link #LINGER_FACTOR} times that, within {@link #LINGER_MIN} (or
+     *         {@code maxNanos} if shorter) and {@code maxNanos}
      */
-    static long lingerAfter(long roundNanos) {
-        long max = LINGER_MAX.toNanos();
-        return Math.clamp(Math.min(roundNanos, max) * LINGER_FACTOR, LINGER_MIN.toNanos(), max);
+    static long lingerAfter(long roundNanos, long maxNanos) {
+        return Math.clamp(Math.min(roundNanos, maxNanos) * LINGER_FACTOR, Math.min(LINGER_MIN.toNanos(), maxNanos),
+                maxNanos);
     }
 
     /** @return how long the writer will linger next, in nanoseconds. For tests. */
@@ -455,7 +465,7 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
                 for (int from = 0; from < all.size(); from += BATCH) {
                     writeIfStillQueued(all.subList(from, Math.min(all.size(), from + BATCH)));
                 }
-                lingerNanos = lingerAfter(System.nanoTime() - round);
+                lingerNanos = lingerAfter(System.nanoTime() - round, lingerMaxNanos);
                 synchronized (signal) {
                     signal.notifyAll(); // for awaitEmpty
                 }

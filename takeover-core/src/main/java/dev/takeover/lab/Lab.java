@@ -91,10 +91,11 @@ public final class Lab {
             Files.createDirectories(logs());
             Files.createDirectories(originFiles());
             // For experiments with the detection timings, e.g. "timeout: 500ms, verify-timeout: 200ms", and with the
-            // replication of checkpoints ("sync", "batched" or "async").
+            // replication of checkpoints ("sync", "batched" or "async") and its linger ("20ms", the product's default).
             Files.writeString(clusterFile(), layout.clusterFile(resumeConnections,
                     System.getenv().getOrDefault("TAKEOVER_LAB_FAILURE_DETECTION", ""),
-                    System.getenv().getOrDefault("TAKEOVER_LAB_REPLICATION", LabLayout.DEFAULT_REPLICATION)));
+                    System.getenv().getOrDefault("TAKEOVER_LAB_REPLICATION", LabLayout.DEFAULT_REPLICATION),
+                    System.getenv().getOrDefault("TAKEOVER_LAB_LINGER", LabLayout.DEFAULT_LINGER)));
         } catch (IOException e) {
             throw new LabException("cannot write the lab's files under " + dir + ": " + e.getMessage(), e);
         }

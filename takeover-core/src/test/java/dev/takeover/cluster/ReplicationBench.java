@@ -102,7 +102,8 @@ public final class ReplicationBench {
             System.out.printf("value: %d bytes; %d writes per variant; %d keys%n", value.length, writes, KEYS);
             List<Result> results = new ArrayList<>();
             ReplicatedCheckpointStore store = nodes.get(0).replicatedStore();
-            WriteBehindCheckpointStore behind = WriteBehindCheckpointStore.over(store, "n1");
+            WriteBehindCheckpointStore behind = WriteBehindCheckpointStore.over(store, "n1",
+                    dev.takeover.config.CheckpointConfig.DEFAULT_LINGER);
             Cache<String, byte[]> farCheckpoints = nodes.get(2).checkpointCache();
             for (int round = 0; round < 2; round++) { // the first round warms up
                 boolean report = round == 1;

@@ -115,28 +115,32 @@ class WriteBehindCheckpointStoreTest {
     @Test
     void theLingerIsFourTimesTheLastRoundOfWritesWithinItsBounds() {
         long min = WriteBehindCheckpointStore.LINGER_MIN.toNanos();
-        long max = WriteBehindCheckpointStore.LINGER_MAX.toNanos();
-        assertThat(WriteBehindCheckpointStore.lingerAfter(0)).isEqualTo(min);
-        assertThat(WriteBehindCheckpointStore.lingerAfter(min / 4 - 1)).isEqualTo(min);
-        assertThat(WriteBehindCheckpointStore.lingerAfter(3_000_000)).isEqualTo(12_000_000);
-        assertThat(WriteBehindCheckpointStore.lingerAfter(max / 4 + 1)).isEqualTo(max);
-        assertThat(WriteBehindCheckpointStore.lingerAfter(Long.MAX_VALUE)).as("no overflow").isEqualTo(max);
+        long max = Duration.ofMillis(20).toNanos();
+        assertThat(WriteBehindCheckpointStore.lingerAfter(0, max)).isEqualTo(min);
+        assertThat(WriteBehindCheckpointStore.lingerAfter(min / 4 - 1, max)).isEqualTo(min);
+        assertThat(WriteBehindCheckpointStore.lingerAfter(3_000_000, max)).isEqualTo(12_000_000);
+        assertThat(WriteBehindCheckpointStore.lingerAfter(max / 4 + 1, max)).isEqualTo(max);
+        assertThat(WriteBehindCheckpointStore.lingerAfter(Long.MAX_VALUE, max)).as("no overflow").isEqualTo(max);
+        long oneMs = Duration.ofMillis(1).toNanos();
+        assertThat(WriteBehindCheckpointStore.lingerAfter(0, oneMs)).as("a longest linger below 2 ms").isEqualTo(oneMs);
+        assertThat(WriteBehindCheckpointStore.lingerAfter(3_000_000, min)).as("checkpoint.linger: 2ms").isEqualTo(min);
     }
 
     @Test
     void aSlowRoundOfWritesLengthensTheLingerAndAFastOneShortensItAgain() throws Exception {
+        Duration longest = Duration.ofMillis(20);
         AtomicBoolean slow = new AtomicBoolean(true);
         try (WriteBehindCheckpointStore timed = WriteBehindCheckpointStore.over(local, batch -> {
             if (slow.get()) {
                 try {
-                    Thread.sleep(WriteBehindCheckpointStore.LINGER_MAX.toMillis()); // longer than max / factor
+                    Thread.sleep(longest.toMillis()); // longer than longest / LINGER_FACTOR
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             }
             return batch.stream().map(local::putIfNewer).toList();
-        }, "n1")) {
-            long max = WriteBehindCheckpointStore.LINGER_MAX.toNanos();
+        }, "n1", longest)) {
+            long max = longest.toNanos();
             timed.putDurably(checkpoint(id(1), "n1", 1)).get(30, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(lingerOnceSettled(timed, n -> n == max)).as("after a slow round").isEqualTo(max);
 

@@ -54,6 +54,17 @@ class LabLayoutTest {
     }
 
     @Test
+    void theLingerIsTheLabsChoice() {
+        assertThat(ClusterConfigLoader.parse(layout.clusterFile(), "lab").checkpoint().linger())
+                .isEqualTo(Duration.ofMillis(2));
+        assertThat(ClusterConfigLoader.parse(layout.clusterFile(true, "", "async", "20ms"), "lab").checkpoint()
+                .linger()).isEqualTo(CheckpointConfig.DEFAULT_LINGER);
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(layout.clusterFile(true, "", "async", "5s"), "lab"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("checkpoint.linger");
+    }
+
+    @Test
     void aMistypedTimingIsRefusedByName() {
         assertThatThrownBy(() -> ClusterConfigLoader.parse(layout.clusterFile(false, "timout: 300ms", "async"), "lab"))
                 .isInstanceOf(ConfigException.class)
