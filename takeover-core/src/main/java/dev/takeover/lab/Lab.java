@@ -21,6 +21,13 @@ import java.util.regex.Pattern;
  */
 public final class Lab {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * How long {@code up} waits once every node serves its VIPs. The last node to join has been up for a second or two
+     * then, its JIT still compiling and its caches taking their share. Once, in a fresh clone's CI run, a burst of load
+     * at that moment (the 200 downloads of {@code TakeoverLabTest}) had the other nodes suspect it within the default
+     * 300 + 100 ms on two shared cores; the scenario's own crash then left one node in a minority.
+     */
+    static final Duration SETTLE = Duration.ofSeconds(3);
     /** The origin's bandwidth per connection. */
     public static final String ORIGIN_RATE = "8m";
 
@@ -112,6 +119,7 @@ public final class Lab {
             awaitListening(n.host());
         }
         awaitVips(layout);
+        sleep(SETTLE.toMillis());
         say("lab up: origin " + layout.originUrl() + ", nodes " + String.join(", ",
                 layout.nodes().stream().map(n -> n.name() + " " + n.host().address() + " " + n.vips()).toList()));
         return layout;
