@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * to another node is let go.
  *
  * <p>At start it rehearses a takeover's probe and socket rebuild once on loopback ({@link TakeoverRehearsal}), so that
- * the first real takeover does not load and link that code while clients wait.
+ * the first real takeover does not load and link that code while clients wait, and from then on it keeps the listing
+ * of a VIP's checkpoints compiled ({@link ReplicaWarmth}).
  *
  * <p>Each takeover is logged as one {@code TAKEOVER {json}} line ({@link TakeoverReport}). Gratuitous
  * ARP for a claimed VIP goes out again at 0.2, 0.5, 1, 2 and 4 s, for switches and clients that
@@ -83,6 +84,7 @@ public final class Failover implements MembershipListener, AutoCloseable {
     private final Set<Inet4Address> takingOver = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService arp = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("garp").factory());
     private final ObjectMapper json = new ObjectMapper();
+    private volatile ReplicaWarmth warmth;
 
     public Failover(ClusterConfig config, NodeConfig self, ClusterNode cluster, ProxyServer proxy, RstGuard guard,
                     InterfaceAddresses addresses, Clock clock) {
@@ -120,6 +122,9 @@ public final class Failover implements MembershipListener, AutoCloseable {
         arp.scheduleWithFixedDelay(this::recheck, RECHECK_MILLIS, RECHECK_MILLIS, TimeUnit.MILLISECONDS);
         if (TakeoverRehearsal.ENABLED) {
             Thread.ofPlatform().name("takeover-rehearsal").daemon().start(() -> rehearse(all));
+        }
+        if (ReplicaWarmth.ENABLED) {
+            warmth = new ReplicaWarmth(ctx.store(), all, this::serving).start(ReplicaWarmth.PERIOD);
         }
     }
 
@@ -340,6 +345,9 @@ public final class Failover implements MembershipListener, AutoCloseable {
         decisions.shutdownNow();
         workers.shutdownNow();
         arp.shutdownNow();
+        if (warmth != null) {
+            warmth.close();
+        }
     }
 
 }
