@@ -20,9 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The cluster's side of one VIP takeover, on a thread of its own: claim the VIP in the directory (one survivor wins),
- * then claim its checkpointed connections (one transaction), then set aside those whose four-tuple a newer connection
- * on this node holds. The newer connections are listed ({@code ss}) once {@link VipTakeover} reports the address up
- * ({@link #addressUp}), beside the claims rather than after them: the fork costs 10-90 ms on a loaded node.
+ * then claim its checkpointed connections, {@link #PART} per transaction in the order listed, and set aside those whose
+ * four-tuple a newer connection on this node holds. Each part's connections can be rebuilt ({@link #awaitMine}) while
+ * the next part is claimed: one transaction for thousands of connections kept every rebuild waiting for a second
+ * (BENCHMARKS, "Takeover scale"). The newer connections are listed ({@code ss}) once {@link VipTakeover} reports the
+ * address up ({@link #addressUp}), beside the claims rather than after them: the fork costs 10-90 ms on a loaded node.
  *
  * <p>Each of these cluster writes waits for the cache topology that follows a view change: 100-700 ms on a loaded
  * node. {@link VipTakeover} therefore puts the address up, sends gratuitous ARP and probes the clients meanwhile, and
@@ -32,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * as a second node dies): the loser takes the address off again, and until the winner's repeated gratuitous ARP
  * reaches them, clients that followed the loser's have their segments dropped by its guard and retransmit.
  *
- * <p>Thread-safe: {@link #result} may be awaited from any number of threads.
+ * <p>Thread-safe: {@link #result} and {@link #awaitMine} may be awaited from any number of threads.
  */
 final class VipClaim {
     private static final Logger log = LoggerFactory.getLogger(VipClaim.class);
@@ -48,11 +50,6 @@ final class VipClaim {
      */
     record Result(boolean won, Map<ConnectionId, ConnectionCheckpoint> mine, List<ConnectionCheckpoint> dropped) {
         static final Result LOST = new Result(false, Map.of(), List.of());
-
-        /** @return the claimed checkpoint of {@code id}, or null when the connection is not this node's to rebuild */
-        ConnectionCheckpoint mine(ConnectionId id) {
-            return mine.get(id);
-        }
     }
 
     /** The established connections on a VIP here: {@code LocalSockets::established} in production. */
@@ -61,17 +58,33 @@ final class VipClaim {
         Set<FourTuple> on(Inet4Address vip) throws IOException;
     }
 
+    /** Connections claimed per transaction. */
+    static final int PART = 500;
+    /** Tries at a part after the first, whose connections' neighbours may be rebuilt already: see {@link #claim}. */
+    private static final int PART_ATTEMPTS = 3;
+    private static final long PART_RETRY_PAUSE_MILLIS = 200;
+
     private final CompletableFuture<Result> result = new CompletableFuture<>();
+    /** Whether this node won the VIP in the directory. */
+    private final CompletableFuture<Boolean> won = new CompletableFuture<>();
+    /** The listed connections in parts, each part's future completing with those of its connections this node keeps. */
+    private final List<List<ConnectionCheckpoint>> parts = new ArrayList<>();
+    private final List<CompletableFuture<Map<ConnectionId, ConnectionCheckpoint>>> claimed = new ArrayList<>();
+    private final Map<ConnectionId, Integer> partOf = new HashMap<>();
     private final Inet4Address vip;
-    private final boolean anyListed;
     private final EstablishedConnections sockets;
     /** This node's established connections on the VIP; null when they could not be listed. */
     private final CompletableFuture<Set<FourTuple>> live = new CompletableFuture<>();
 
-    private VipClaim(Inet4Address vip, boolean anyListed, EstablishedConnections sockets) {
+    private VipClaim(Inet4Address vip, List<ConnectionCheckpoint> listed, int partSize, EstablishedConnections sockets) {
         this.vip = vip;
-        this.anyListed = anyListed;
         this.sockets = sockets;
+        for (int from = 0; from < listed.size(); from += partSize) {
+            List<ConnectionCheckpoint> part = listed.subList(from, Math.min(listed.size(), from + partSize));
+            part.forEach(c -> partOf.put(c.id(), parts.size()));
+            parts.add(part);
+            claimed.add(new CompletableFuture<>());
+        }
     }
 
     /**
@@ -84,11 +97,19 @@ final class VipClaim {
      */
     static VipClaim start(Failover.Context ctx, Inet4Address vip, String expectedOwner, List<ConnectionCheckpoint> listed,
                           EstablishedConnections sockets, Consumer<String> onStep) {
-        VipClaim claim = new VipClaim(vip, !listed.isEmpty(), sockets);
+        return start(ctx, vip, expectedOwner, listed, PART, sockets, onStep);
+    }
+
+    /** As above, {@code partSize} connections per transaction. */
+    static VipClaim start(Failover.Context ctx, Inet4Address vip, String expectedOwner, List<ConnectionCheckpoint> listed,
+                          int partSize, EstablishedConnections sockets, Consumer<String> onStep) {
+        VipClaim claim = new VipClaim(vip, List.copyOf(listed), partSize, sockets);
         Thread.ofPlatform().name("claim-" + vip.getHostAddress()).daemon().start(() -> {
             try {
-                claim.result.complete(claim.claim(ctx, expectedOwner, listed, onStep));
+                claim.result.complete(claim.claim(ctx, expectedOwner, onStep));
             } catch (Throwable t) {
+                claim.won.completeExceptionally(t);
+                claim.claimed.forEach(part -> part.completeExceptionally(t)); // no-op for the parts claimed already
                 claim.result.completeExceptionally(t);
             }
         });
@@ -100,7 +121,7 @@ final class VipClaim {
      * Nothing to list when no connection was checkpointed.
      */
     void addressUp() {
-        if (!anyListed) {
+        if (parts.isEmpty()) {
             live.complete(Set.of());
             return;
         }
@@ -126,31 +147,94 @@ final class VipClaim {
      * @throws RuntimeException what the store threw (a lock or remote timeout): the takeover may be tried again
      */
     Result result() {
+        return joined(result);
+    }
+
+    /**
+     * Waits until the part of the claim that holds {@code id} is done (not for the rest).
+     *
+     * @return the listed connection's checkpoint as claimed, or null when it is not this node's to rebuild (the VIP
+     *         went to another survivor, another node holds the connection, a newer connection here has its four-tuple,
+     *         or it was not listed)
+     * @throws RuntimeException what the store threw for the directory or the first part
+     */
+    ConnectionCheckpoint awaitMine(ConnectionId id) {
+        Integer part = partOf.get(id);
+        if (!joined(won) || part == null) {
+            return null;
+        }
+        return joined(claimed.get(part)).get(id);
+    }
+
+    private static <T> T joined(CompletableFuture<T> f) {
         try {
-            return result.join();
+            return f.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 
-    private Result claim(Failover.Context ctx, String expectedOwner, List<ConnectionCheckpoint> listed,
-                         Consumer<String> onStep) {
+    /**
+     * Claims the directory, then the parts in order. A store failure at the directory or the first part fails the
+     * claim, and with it the takeover, which {@link Failover} tries again: nothing was rebuilt yet. A later part is
+     * tried again here instead, since the connections of the parts before it may have their sockets already (a whole
+     * new attempt would find them established here and set them aside as newer connections); after
+     * {@value #PART_ATTEMPTS} failures its connections are left unclaimed, and their clients are reset once the guard
+     * lifts.
+     */
+    private Result claim(Failover.Context ctx, String expectedOwner, Consumer<String> onStep) {
         if (!ctx.vips().claim(vip.getHostAddress(), expectedOwner, ctx.self())) {
+            won.complete(false);
+            claimed.forEach(part -> part.complete(Map.of()));
             return Result.LOST;
         }
+        won.complete(true);
         onStep.accept("directory");
         Map<ConnectionId, ConnectionCheckpoint> mine = new HashMap<>();
-        if (!listed.isEmpty()) {
-            ctx.store().claimAll(listed.stream().map(ConnectionCheckpoint::id).toList(), ctx.self()).forEach((id, r) -> {
-                if (r instanceof ClaimResult.Claimed claimed) {
-                    mine.put(id, claimed.checkpoint());
-                }
-            });
+        List<ConnectionCheckpoint> dropped = new ArrayList<>();
+        for (int p = 0; p < parts.size(); p++) {
+            Map<ConnectionId, ConnectionCheckpoint> part = claimPart(ctx, p);
+            if (!part.isEmpty()) {
+                dropped.addAll(withoutNewerConnections(ctx, part, live.join()));
+            }
+            mine.putAll(part);
+            claimed.get(p).complete(Map.copyOf(part));
         }
         onStep.accept("claims");
-        List<ConnectionCheckpoint> dropped = mine.isEmpty() ? List.of() : withoutNewerConnections(ctx, mine, live.join());
-        onStep.accept("ss");
         return new Result(true, Map.copyOf(mine), List.copyOf(dropped));
+    }
+
+    /** The connections of part {@code p} that this node claimed (see {@link #claim} for failures). */
+    private Map<ConnectionId, ConnectionCheckpoint> claimPart(Failover.Context ctx, int p) {
+        List<ConnectionId> ids = parts.get(p).stream().map(ConnectionCheckpoint::id).toList();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Map<ConnectionId, ConnectionCheckpoint> mine = new HashMap<>();
+                ctx.store().claimAll(ids, ctx.self()).forEach((id, r) -> {
+                    if (r instanceof ClaimResult.Claimed c) {
+                        mine.put(id, c.checkpoint());
+                    }
+                });
+                return mine;
+            } catch (RuntimeException e) {
+                if (p == 0) {
+                    throw e;
+                }
+                if (attempt == PART_ATTEMPTS) {
+                    log.warn("{}: {} connections left unclaimed after {} failed attempts, to be reset: {}",
+                            vip.getHostAddress(), ids.size(), attempt, e.toString());
+                    return Map.of();
+                }
+                log.info("{}: claiming {} connections failed (attempt {} of {}), trying again: {}", vip.getHostAddress(),
+                        ids.size(), attempt, PART_ATTEMPTS, e.toString());
+                try {
+                    Thread.sleep(PART_RETRY_PAUSE_MILLIS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /**

@@ -168,8 +168,7 @@ final class VipTakeover {
          * the one probed, if the dead node's last write reached the cluster in between.
          */
         void settle(ProbeOutcome probed) {
-            VipClaim.Result result = claim.result();
-            ConnectionCheckpoint mine = result.mine(probed.checkpoint().id());
+            ConnectionCheckpoint mine = claim.awaitMine(probed.checkpoint().id());
             if (mine == null) {
                 return; // not this node's: lost, claimed by another, or dropped by the claim
             }

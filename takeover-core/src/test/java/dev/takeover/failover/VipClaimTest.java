@@ -6,12 +6,15 @@ import static dev.takeover.checkpoint.CheckpointFixtures.id;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.takeover.checkpoint.CheckpointStore;
+import dev.takeover.checkpoint.CheckpointStoreException;
 import dev.takeover.checkpoint.ConnectionCheckpoint;
 import dev.takeover.cluster.ClusterNode;
 import dev.takeover.cluster.TestClusters;
 import dev.takeover.config.CheckpointConfig;
 import dev.takeover.probe.OldSequenceProbe;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.Inet4Address;
 import java.time.Clock;
 import java.util.List;
@@ -19,6 +22,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -123,6 +128,71 @@ class VipClaimTest {
         VipClaim.Result result = awaiting(claim).get(10, TimeUnit.SECONDS);
         assertThat(result.mine()).containsOnlyKeys(first.id(), second.id());
         assertThat(result.dropped()).isEmpty();
+    }
+
+    /**
+     * A context whose store holds each claimAll after the first until {@code gate} completes, and fails it while
+     * {@code failing} is set.
+     */
+    private static Failover.Context gated(CompletableFuture<Void> gate, AtomicBoolean failing,
+                                          AtomicInteger claimAlls) {
+        CheckpointStore real = node.checkpoints();
+        CheckpointStore store = (CheckpointStore) Proxy.newProxyInstance(
+                VipClaimTest.class.getClassLoader(), new Class<?>[] {CheckpointStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("claimAll") && claimAlls.incrementAndGet() > 1) {
+                        gate.get(10, TimeUnit.SECONDS);
+                        if (failing.get()) {
+                            throw new CheckpointStoreException("no quorum (test)");
+                        }
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        return new Failover.Context("n1", "lo", 24, Clock.systemUTC(), null, null, node.vips(), store, null, null,
+                vip -> { });
+    }
+
+    @Test
+    void eachPartsConnectionsCanBeRebuiltWhileTheNextPartIsClaimed() throws Exception {
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        AtomicInteger claimAlls = new AtomicInteger();
+        VipClaim claim = VipClaim.start(gated(gate, new AtomicBoolean(), claimAlls), VIP_A,
+                "n2", List.of(first, second), 1, vip -> Set.of(), step -> { });
+        claim.addressUp();
+
+        assertThat(CompletableFuture.supplyAsync(() -> claim.awaitMine(first.id())).get(10, TimeUnit.SECONDS))
+                .as("the first part, claimed while the second waits").isEqualTo(first);
+        CompletableFuture<ConnectionCheckpoint> later = CompletableFuture.supplyAsync(() -> claim.awaitMine(second.id()));
+        Thread.sleep(100);
+        assertThat(later).as("the second part, held at the store").isNotDone();
+        assertThat(awaiting(claim)).isNotDone();
+
+        gate.complete(null);
+        assertThat(later.get(10, TimeUnit.SECONDS)).isEqualTo(second);
+        VipClaim.Result result = awaiting(claim).get(10, TimeUnit.SECONDS);
+        assertThat(result.mine()).containsOnlyKeys(first.id(), second.id());
+        assertThat(claimAlls).as("one transaction per part").hasValue(2);
+        assertThat(node.checkpoints().claimant(second.id())).contains("n1");
+    }
+
+    @Test
+    void aLaterPartThatCannotBeClaimedIsLeftToBeResetWithoutFailingThePartsBefore() throws Exception {
+        CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
+        AtomicInteger claimAlls = new AtomicInteger();
+        VipClaim claim = VipClaim.start(gated(gate, new AtomicBoolean(true), claimAlls),
+                VIP_A, "n2", List.of(first, second), 1, vip -> Set.of(), step -> { });
+        claim.addressUp();
+
+        VipClaim.Result result = awaiting(claim).get(10, TimeUnit.SECONDS);
+        assertThat(result.won()).isTrue();
+        assertThat(result.mine()).containsOnlyKeys(first.id());
+        assertThat(claim.awaitMine(first.id())).isEqualTo(first);
+        assertThat(claim.awaitMine(second.id())).as("not this node's: reset once the guard lifts").isNull();
+        assertThat(claimAlls).as("the first part once, the second tried three times").hasValue(4);
+        assertThat(node.checkpoints().claimant(second.id())).isEmpty();
     }
 
     @Test
