@@ -58,8 +58,11 @@ final class VipClaim {
         Set<FourTuple> on(Inet4Address vip) throws IOException;
     }
 
-    /** Connections claimed per transaction. */
-    static final int PART = 500;
+    /**
+     * Connections claimed per transaction. {@code -Dtakeover.claim-part=1000000} claims them all in one, as before, for
+     * side-by-side measurements.
+     */
+    static final int PART = Math.max(1, Integer.getInteger("takeover.claim-part", 500));
     /** Tries at a part after the first, whose connections' neighbours may be rebuilt already: see {@link #claim}. */
     private static final int PART_ATTEMPTS = 3;
     private static final long PART_RETRY_PAUSE_MILLIS = 200;
