@@ -31,13 +31,14 @@ import org.slf4j.LoggerFactory;
  *   <li>(already done: {@link Failover} keeps every VIP this node does not serve guarded, so that this kernel sends
  *       no RST from the VIP while its connections have no socket, and the guard costs nothing at takeover time);</li>
  *   <li>list the VIP's checkpointed connections from this node's replica, and start {@link VipClaim} on a thread of
- *       its own: the VIP in the directory (one survivor wins), then the connections, each write waiting for the
- *       cluster's new topology;</li>
+ *       its own: the VIP in the directory (one survivor wins), then the connections, {@link VipClaim#PART} per
+ *       transaction, each write waiting for the cluster's new topology;</li>
  *   <li>meanwhile, put the VIP on the interface, send gratuitous ARP (repeated by {@link Failover} once the claim is
  *       won) and probe every listed connection at once; if the claim is lost, the address goes again (see
  *       {@link VipClaim});</li>
- *   <li>per answer, once the claim says the connection is this node's: rebuild the socket with TCP_REPAIR at the checkpointed positions and hand it to the proxy, which
- *       resumes the response in flight byte for byte, or resets it when it cannot;</li>
+ *   <li>per answer, once the claim's part holding the connection says it is this node's: rebuild the socket with
+ *       TCP_REPAIR at the checkpointed positions and hand it to the proxy, which resumes the response in flight byte
+ *       for byte, or resets it when it cannot;</li>
  *   <li>lift the guard; reset the clients whose answer contradicts their checkpoint; drop the silent ones; give the
  *       clients that had sent bytes beyond their checkpoints a bounded time to send them again, after which the
  *       proxy resets them ({@code AwaitRetransmission}).</li>
