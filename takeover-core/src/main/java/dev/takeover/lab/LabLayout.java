@@ -24,6 +24,8 @@ public record LabLayout(int nodeCount) {
     public static final int HTTP_PORT = 80;
     /** Origin connections per node: room for every download of the largest drill, on one survivor. */
     public static final int ORIGIN_CONNECTIONS = 256;
+    /** The nodes' limit from a request to the origin's first byte: see {@link #clusterFile}. */
+    public static final String ORIGIN_RESPONSE_TIMEOUT = "30s";
     public static final int VIPS_PER_NODE = 2;
 
     public LabLayout {
@@ -124,8 +126,11 @@ public record LabLayout(int nodeCount) {
         }
         // Drills run up to 200 downloads at once, and after a crash each survivor fetches its share and the resumed
         // ones from the origin: the default 64 connections per node made late requests wait out the 10 s limit (504).
+        // With 256, the origin itself, on the same two saturated cores, still let a first byte take over 10 s now
+        // and then (TakeoverLabTest's 200 downloads took 6-12 s each, two of them a 504): the lab allows 30 s.
         y.append("origin:\n  url: ").append(originUrl()).append('\n')
                 .append("  max-connections: ").append(ORIGIN_CONNECTIONS).append('\n')
+                .append("  response-timeout: ").append(ORIGIN_RESPONSE_TIMEOUT).append('\n')
                 .append("proxy:\n  listen: 0.0.0.0:").append(HTTP_PORT).append('\n')
                 .append("cache:\n  size: 1g\n  max-object-size: 512m\n")
                 .append(resumeConnections

@@ -27,6 +27,8 @@ class LabLayoutTest {
         assertThat(config.failureDetection()).isEqualTo(FailureDetectionConfig.DEFAULTS);
         assertThat(config.checkpoint().enabled()).isTrue();
         assertThat(config.origin().maxConnections()).as("room for the largest drill").isEqualTo(256);
+        assertThat(config.origin().responseTimeout()).as("an origin on the same saturated cores")
+                .isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
