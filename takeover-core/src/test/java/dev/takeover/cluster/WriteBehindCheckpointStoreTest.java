@@ -11,11 +11,9 @@ import dev.takeover.checkpoint.CheckpointStore;
 import dev.takeover.checkpoint.CheckpointStoreException;
 import dev.takeover.checkpoint.ClaimResult;
 import dev.takeover.checkpoint.ConnectionCheckpoint;
+import dev.takeover.checkpoint.InterceptedStore;
 import dev.takeover.checkpoint.LocalCheckpointStore;
 import dev.takeover.checkpoint.PutResult;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,18 +40,11 @@ class WriteBehindCheckpointStoreTest {
 
     /** The store underneath, failing every putIfNewer while {@link #failing} is set. */
     private CheckpointStore gate(CheckpointStore target) {
-        InvocationHandler h = (proxy, method, args) -> {
-            if (method.getName().equals("putIfNewer") && failing.get()) {
+        return InterceptedStore.of(target, (method, args) -> {
+            if (method.equals("putIfNewer") && failing.get()) {
                 throw new CheckpointStoreException("no quorum (test)");
             }
-            try {
-                return method.invoke(target, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        };
-        return (CheckpointStore) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {CheckpointStore.class}, h);
+        });
     }
 
     /** Waits until the writer has emptied the queue (bounded: a hang guard). */

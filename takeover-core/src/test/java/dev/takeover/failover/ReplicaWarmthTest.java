@@ -7,9 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.takeover.checkpoint.CheckpointStore;
 import dev.takeover.checkpoint.CheckpointStoreException;
 import dev.takeover.checkpoint.ConnectionId;
+import dev.takeover.checkpoint.InterceptedStore;
 import dev.takeover.checkpoint.LocalCheckpointStore;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.List;
@@ -27,20 +26,14 @@ class ReplicaWarmthTest {
     private final LocalCheckpointStore local = new LocalCheckpointStore();
 
     /** The store, recording each listByVip and failing them while {@link #failing} is set. */
-    private final CheckpointStore store = (CheckpointStore) Proxy.newProxyInstance(getClass().getClassLoader(),
-            new Class<?>[] {CheckpointStore.class}, (proxy, method, args) -> {
-                if (method.getName().equals("listByVip")) {
-                    listed.add((Inet4Address) args[0]);
-                    if (failing.get()) {
-                        throw new CheckpointStoreException("no quorum (test)");
-                    }
-                }
-                try {
-                    return method.invoke(local, args);
-                } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                }
-            });
+    private final CheckpointStore store = InterceptedStore.of(local, (method, args) -> {
+        if (method.equals("listByVip")) {
+            listed.add((Inet4Address) args[0]);
+            if (failing.get()) {
+                throw new CheckpointStoreException("no quorum (test)");
+            }
+        }
+    });
 
     @Test
     void listsTheVipsThisNodeDoesNotServeInTurn() {

@@ -8,13 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.takeover.checkpoint.CheckpointStore;
 import dev.takeover.checkpoint.CheckpointStoreException;
 import dev.takeover.checkpoint.ConnectionCheckpoint;
+import dev.takeover.checkpoint.InterceptedStore;
 import dev.takeover.cluster.ClusterNode;
 import dev.takeover.cluster.TestClusters;
 import dev.takeover.config.CheckpointConfig;
 import dev.takeover.probe.OldSequenceProbe;
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.net.Inet4Address;
 import java.time.Clock;
 import java.util.List;
@@ -136,21 +135,14 @@ class VipClaimTest {
      */
     private static Failover.Context gated(CompletableFuture<Void> gate, AtomicBoolean failing,
                                           AtomicInteger claimAlls) {
-        CheckpointStore real = node.checkpoints();
-        CheckpointStore store = (CheckpointStore) Proxy.newProxyInstance(
-                VipClaimTest.class.getClassLoader(), new Class<?>[] {CheckpointStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("claimAll") && claimAlls.incrementAndGet() > 1) {
-                        gate.get(10, TimeUnit.SECONDS);
-                        if (failing.get()) {
-                            throw new CheckpointStoreException("no quorum (test)");
-                        }
-                    }
-                    try {
-                        return method.invoke(real, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        CheckpointStore store = InterceptedStore.of(node.checkpoints(), (method, args) -> {
+            if (method.equals("claimAll") && claimAlls.incrementAndGet() > 1) {
+                gate.get(10, TimeUnit.SECONDS);
+                if (failing.get()) {
+                    throw new CheckpointStoreException("no quorum (test)");
+                }
+            }
+        });
         return new Failover.Context("n1", "lo", 24, Clock.systemUTC(), null, null, node.vips(), store, null, null,
                 vip -> { });
     }
