@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -166,6 +167,91 @@ class WriteBehindCheckpointStoreTest {
                 .isEqualTo(new PutResult.Stale(id(3), 7));
         assertThat(store.putIfNewer(checkpoint(id(2), "n2", 6))).as("the claimant may write").isEqualTo(
                 PutResult.Stored.INSTANCE);
+    }
+
+    @Test
+    void aConnectionWhoseLastCheckpointThisStoreWroteIsQueuedAgainWithoutReadingTheReplica() throws Exception {
+        AtomicInteger replicaReads = new AtomicInteger();
+        WriteBehindCheckpointStore counted = WriteBehindCheckpointStore.paused(InterceptedStore.of(local, (m, a) -> {
+            if (m.equals("get") || m.equals("claimant")) {
+                replicaReads.incrementAndGet();
+            }
+        }), "n1");
+        try {
+            counted.start();
+            counted.putIfNewer(checkpoint(id(1), "n1", 1));
+            assertThat(replicaReads).as("a connection new here: claim and stored version read").hasValue(2);
+            assertThat(counted.awaitEmpty(Duration.ofSeconds(30))).isTrue();
+
+            replicaReads.set(0);
+            assertThat(counted.putIfNewer(checkpoint(id(1), "n1", 2))).isEqualTo(PutResult.Stored.INSTANCE);
+            assertThat(replicaReads).as("its last checkpoint was written here").hasValue(0);
+            assertThat(counted.awaitEmpty(Duration.ofSeconds(30))).isTrue();
+            assertThat(local.get(id(1)).orElseThrow().version()).isEqualTo(2);
+
+            assertThat(counted.putIfNewer(checkpoint(id(1), "n1", 2))).as("not newer: checked against the replica")
+                    .isEqualTo(new PutResult.Stale(id(1), 2));
+            assertThat(counted.putIfNewer(checkpoint(id(1), "n2", 3))).as("another owner: checked too")
+                    .isEqualTo(PutResult.Stored.INSTANCE);
+            assertThat(replicaReads).hasValue(4);
+            assertThat(counted.awaitEmpty(Duration.ofSeconds(30))).isTrue();
+
+            assertThat(counted.remove(id(1), 3)).isTrue();
+            replicaReads.set(0);
+            counted.putIfNewer(checkpoint(id(1), "n2", 4));
+            assertThat(replicaReads).as("a removal forgets the last write").hasValue(2);
+        } finally {
+            counted.close();
+        }
+    }
+
+    @Test
+    void putsFromManyThreadsWhileTheWriterComesAndGoesIdleAreAllWritten() throws Exception {
+        store.start();
+        int threads = 4;
+        int connections = 50;
+        int bursts = 40;
+        List<Thread> putters = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int first = t * connections;
+            putters.add(Thread.ofPlatform().start(() -> {
+                for (int burst = 1; burst <= bursts; burst++) {
+                    for (int n = first; n < first + connections; n++) {
+                        store.putIfNewer(checkpoint(id(n), "n1", burst));
+                    }
+                    // a burst each, some after the writer went idle again: each put after that must wake it
+                    java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.ThreadLocalRandom.current()
+                            .nextLong(3_000_000));
+                }
+            }));
+        }
+        for (Thread t : putters) {
+            t.join(60_000);
+        }
+
+        drained();
+        for (int n = 0; n < threads * connections; n++) {
+            assertThat(local.get(id(n)).orElseThrow().version()).as("connection %d", n).isEqualTo(bursts);
+        }
+        assertThat(store.offeredAndWritten()[0]).isEqualTo((long) threads * connections * bursts);
+    }
+
+    @Test
+    void aClaimMadeElsewhereAfterTheLastWriteIsFoundByTheWriterAndTheNextPutIsRefusedAtOnce() throws Exception {
+        store.start();
+        store.putIfNewer(checkpoint(id(1), "n1", 1));
+        drained();
+        local.claim(id(1), "n2"); // another node takes the connection over, this one does not know yet
+
+        assertThat(store.putIfNewer(checkpoint(id(1), "n1", 2))).as("a promise: the claim is not read here")
+                .isEqualTo(PutResult.Stored.INSTANCE);
+        var durable = store.putDurably(checkpoint(id(1), "n1", 3));
+        assertThat(durable.get(30, java.util.concurrent.TimeUnit.SECONDS)).as("the writer checks under lock")
+                .isEqualTo(new PutResult.Fenced(id(1), "n2"));
+        drained();
+        assertThat(local.get(id(1)).orElseThrow().version()).as("nothing written over the claim").isEqualTo(1);
+        assertThat(store.putIfNewer(checkpoint(id(1), "n1", 4))).as("the refusal is remembered")
+                .isEqualTo(new PutResult.Fenced(id(1), "n2"));
     }
 
     @Test
