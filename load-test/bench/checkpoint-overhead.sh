@@ -4,13 +4,15 @@
 # own address are not. wrk runs from tko-client against both, alternating, for
 #   (a) 1 KiB cache hits over keep-alive (requests/s) and (b) a cached 100 MiB object (throughput).
 # Brings the lab up (replacing any), runs, and takes it down. Root. Every load run is bounded (wrk -d).
-# Usage: checkpoint-overhead.sh [--duration S] [--rounds N]
+# Usage: checkpoint-overhead.sh [--duration S] [--rounds N] [--baseline]
+#   --baseline: the control run, on a lab without checkpointing (`lab up --baseline`): both doors then do the same work,
+#   so its ratios show how far this machine's noise alone moves them.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-DURATION=10 ROUNDS=3
+DURATION=10 ROUNDS=3 LAB_ARGS=()
 while (($#)); do case "$1" in
-  --duration) DURATION=$2; shift 2;; --rounds) ROUNDS=$2; shift 2;;
-  *) echo "usage: $0 [--duration S] [--rounds N]" >&2; exit 2;; esac; done
+  --duration) DURATION=$2; shift 2;; --rounds) ROUNDS=$2; shift 2;; --baseline) LAB_ARGS=(--baseline); shift;;
+  *) echo "usage: $0 [--duration S] [--rounds N] [--baseline]" >&2; exit 2;; esac; done
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 2; }
 [[ $(id -u) == 0 ]] || { echo "needs root (the lab builds network namespaces)" >&2; exit 2; }
 
@@ -18,7 +20,7 @@ command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 
 export TAKEOVER_LAB_LINGER=${TAKEOVER_LAB_LINGER:-20ms}
 OUT="$ROOT/load-test/results/checkpoint-overhead-$(date -u +%Y%m%d-%H%M%S)"; mkdir -p "$OUT"
 trap '"$ROOT/bin/takeover" lab down >/dev/null 2>&1 || true' EXIT
-"$ROOT/bin/takeover" lab up --nodes 3 >"$OUT/lab-up.txt" 2>&1
+"$ROOT/bin/takeover" lab up --nodes 3 "${LAB_ARGS[@]}" >"$OUT/lab-up.txt" 2>&1
 VIP=198.18.0.101 NODE=198.18.0.11   # n1: one of its VIPs, and its own address
 in_client() { ip netns exec tko-client "$@"; }
 for t in /synthetic/1k /synthetic/100m; do   # warm the cache through both doors

@@ -76,7 +76,7 @@ public final class NodeRuntime implements AutoCloseable {
                 // wait for their replicated checkpoint (see ConnectionCheckpoints.responding); under async only those
                 // with larger bodies.
                 CheckpointConfig.Replication replication = config.checkpoint().replication();
-                Executor puts = replication == CheckpointConfig.Replication.SYNC ? writer : Runnable::run;
+                Executor puts = replication == CheckpointConfig.Replication.SYNC ? writer : Checkpointing.INLINE;
                 long smallBody = replication == CheckpointConfig.Replication.ASYNC ? SMALL_BODY : -1;
                 checkpointing = new Checkpointing(cluster.checkpoints(), node.name(), new KernelTcpCapture(), vips::contains,
                         config.checkpoint().interval(), config.checkpoint().byteStep().bytes(), writer, puts, smallBody);

@@ -30,6 +30,12 @@ import java.util.function.Predicate;
 public record Checkpointing(CheckpointStore store, String node, TcpCapture capture, Predicate<InetAddress> virtual,
                             Duration interval, long byteStep, Executor writer, Executor puts, long smallBody) {
 
+    /**
+     * {@code puts} for a store whose puts only queue: they run on the caller's thread, and a connection with no write
+     * on its way puts at once, with no future to chain.
+     */
+    public static final Executor INLINE = Runnable::run;
+
     /** Puts and removals both on {@code writer}; every response waits for its checkpoint. */
     public Checkpointing(CheckpointStore store, String node, TcpCapture capture, Predicate<InetAddress> virtual,
                          Duration interval, long byteStep, Executor writer) {

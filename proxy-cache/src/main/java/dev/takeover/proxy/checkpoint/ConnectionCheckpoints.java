@@ -238,6 +238,16 @@ public final class ConnectionCheckpoints {
         ConnectionCheckpoint checkpoint = checkpointer.checkpoint(clock.millis());
         lastVersion = checkpoint.version();
         CheckpointStore store = config.store();
+        if (!durable && config.puts() == Checkpointing.INLINE && tail.isDone()) {
+            // Nothing of this connection's is on its way, and a write-behind put only queues: put it now, without the
+            // futures of a chain (the hot path of a keep-alive connection, a put per response).
+            try {
+                logged(checkpoint, store.putIfNewer(checkpoint), null);
+            } catch (RuntimeException e) {
+                logged(checkpoint, null, e);
+            }
+            return tail;
+        }
         tail = tail.thenComposeAsync(v -> put(store, checkpoint, durable), config.puts());
         return tail;
     }
@@ -254,15 +264,18 @@ public final class ConnectionCheckpoints {
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
-        return result.handle((r, t) -> {
-            if (t != null) {
-                log.warn("could not store the checkpoint of {}: {}", id, t.toString());
-            } else if (r == null) {
-                log.debug("checkpoint {} v{} not yet written after {} ms", id, checkpoint.version(), DURABLE_WAIT_MILLIS);
-            } else if (!r.stored()) {
-                log.debug("checkpoint {} v{} not stored: {}", id, checkpoint.version(), r);
-            }
-            return null;
-        });
+        return result.handle((r, t) -> logged(checkpoint, r, t));
+    }
+
+    /** Logs what went wrong with a put, if anything: {@code r} null for a durable put still unwritten. */
+    private Void logged(ConnectionCheckpoint checkpoint, PutResult r, Throwable t) {
+        if (t != null) {
+            log.warn("could not store the checkpoint of {}: {}", id, t.toString());
+        } else if (r == null) {
+            log.debug("checkpoint {} v{} not yet written after {} ms", id, checkpoint.version(), DURABLE_WAIT_MILLIS);
+        } else if (!r.stored()) {
+            log.debug("checkpoint {} v{} not stored: {}", id, checkpoint.version(), r);
+        }
+        return null;
     }
 }

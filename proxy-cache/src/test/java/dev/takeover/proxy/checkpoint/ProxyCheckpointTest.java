@@ -3,6 +3,7 @@ package dev.takeover.proxy.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.takeover.checkpoint.CheckpointEvent;
+import dev.takeover.checkpoint.CheckpointStore;
 import dev.takeover.checkpoint.ConnectionCheckpoint;
 import dev.takeover.checkpoint.HttpLayer;
 import dev.takeover.checkpoint.LocalCheckpointStore;
@@ -18,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -103,6 +105,59 @@ class ProxyCheckpointTest {
             assertThat(idle.ownerNode()).isEqualTo("n1");
         }
         await(() -> store.listByVip(dev.takeover.checkpoint.ConnectionId.ipv4("127.0.0.1")).isEmpty());
+    }
+
+    @Test
+    void inlinePutsOfAWriteBehindStoreKeepEachConnectionsCheckpointsInOrder() throws Exception {
+        proxy.close();
+        java.util.concurrent.ExecutorService writer = Executors.newSingleThreadExecutor();
+        java.util.concurrent.atomic.AtomicInteger puts = new java.util.concurrent.atomic.AtomicInteger();
+        // Write-behind in miniature: a plain put lands at once, a durable one later than a reply waits for it
+        // (ClientConnection.CHECKPOINT_WAIT_MILLIS), so the reply goes on meanwhile; a later put of the connection
+        // overtaking the durable one would be refused as stale, and be missing from the stored events.
+        Executor later = java.util.concurrent.CompletableFuture.delayedExecutor(1200,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        CheckpointStore writeBehind = (CheckpointStore) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {CheckpointStore.class}, (p, method, args) -> switch (method.getName()) {
+                    case "putIfNewer" -> {
+                        puts.incrementAndGet();
+                        yield store.putIfNewer((ConnectionCheckpoint) args[0]);
+                    }
+                    case "putDurably" -> {
+                        puts.incrementAndGet();
+                        yield java.util.concurrent.CompletableFuture.supplyAsync(
+                                () -> store.putIfNewer((ConnectionCheckpoint) args[0]), later);
+                    }
+                    default -> method.invoke(store, args);
+                });
+        proxy = ProxyServer.start(ProxySettings.of(new InetSocketAddress("127.0.0.1", 0), origin.uri()), Clock.systemUTC(),
+                new Checkpointing(writeBehind, "n1", new FixedTcpCapture(TCP, 0, true), a -> a.isLoopbackAddress(),
+                        Duration.ofMillis(20), 1 << 20, writer, Checkpointing.INLINE, 64 * 1024));
+        origin.fixed("/small", "s".repeat(100).getBytes(), "Cache-Control", "max-age=60");
+        origin.fixed("/large", "L".repeat(200 * 1024).getBytes(), "Cache-Control", "max-age=60");
+        String small = "GET /small HTTP/1.1\r\nHost: x\r\n\r\n";
+        String large = "GET /large HTTP/1.1\r\nHost: x\r\n\r\n";
+        long sent = 0;
+        long received = 0;
+        try (writer; Socket s = new Socket("127.0.0.1", proxy.address().getPort())) {
+            for (int i = 0; i < 6; i++) {
+                boolean big = i == 2; // a durable put among the inline ones
+                String request = big ? large : small;
+                s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+                sent += readResponse(s.getInputStream(), big ? 200 * 1024 : 100).length;
+                received += request.length();
+            }
+            long allSent = sent;
+            long allReceived = received;
+            await(() -> store.get(respondingId()).map(c -> c.http() instanceof HttpLayer.Idle idle
+                    && idle.sentBytes() == allSent && idle.receivedBytes() == allReceived).orElse(false));
+            s.close();
+            await(() -> events.getLast() instanceof CheckpointEvent.Removed); // removals run on the writer
+        }
+        List<Long> versions = events.stream().filter(e -> e instanceof CheckpointEvent.Stored)
+                .map(e -> ((CheckpointEvent.Stored) e).checkpoint().version()).toList();
+        assertThat(versions).as("every put stored, in the connection's order").isSorted().doesNotHaveDuplicates()
+                .hasSize(puts.get()).hasSizeGreaterThan(6);
     }
 
     @Test
