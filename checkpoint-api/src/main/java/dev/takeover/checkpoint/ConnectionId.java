@@ -100,6 +100,21 @@ public record ConnectionId(Inet4Address vip, int vipPort, Inet4Address client, i
     }
 
     /**
+     * As a record's, written out: the write-behind queue looks a connection up at every response, and the record's
+     * own (through {@code ObjectMethods}' method handles) showed in the event loops' samples.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return this == o || o instanceof ConnectionId other && vipPort == other.vipPort && clientPort == other.clientPort
+                && client.equals(other.client) && vip.equals(other.vip);
+    }
+
+    @Override
+    public int hashCode() {
+        return ((vip.hashCode() * 31 + vipPort) * 31 + client.hashCode()) * 31 + clientPort;
+    }
+
+    /**
      * Parses an IPv4 literal (dotted quad) without any name lookup.
      *
      * @throws IllegalArgumentException if {@code literal} is not a dotted-quad IPv4 address

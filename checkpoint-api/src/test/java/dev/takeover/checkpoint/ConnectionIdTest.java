@@ -47,6 +47,20 @@ class ConnectionIdTest {
     }
 
     @Test
+    void equalExactlyWhenEveryComponentIs() {
+        ConnectionId id = ConnectionId.of("10.0.0.10", 80, "192.0.2.7", 51234);
+        ConnectionId same = ConnectionId.fromBytes(id.toBytes());
+
+        assertThat(same).isEqualTo(id).hasSameHashCodeAs(id).isNotSameAs(id);
+        assertThat(java.util.List.of(ConnectionId.of("10.0.0.11", 80, "192.0.2.7", 51234),
+                ConnectionId.of("10.0.0.10", 81, "192.0.2.7", 51234), ConnectionId.of("10.0.0.10", 80, "192.0.2.8", 51234),
+                ConnectionId.of("10.0.0.10", 80, "192.0.2.7", 51235), ConnectionId.of("192.0.2.7", 51234, "10.0.0.10", 80)))
+                .allSatisfy(other -> assertThat(other).isNotEqualTo(id))
+                .extracting(ConnectionId::hashCode).doesNotContain(id.hashCode());
+        assertThat(id).isNotEqualTo(null).isNotEqualTo(id.key());
+    }
+
+    @Test
     void wrongByteLengthIsRejected() {
         assertThatThrownBy(() -> ConnectionId.fromBytes(new byte[11])).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("12 bytes");
