@@ -99,7 +99,7 @@ final class Libc {
             JAVA_INT.withName("nl_groups"));
 
     /** {@code struct pollfd}. */
-    private static final StructLayout POLLFD = MemoryLayout.structLayout(
+    static final StructLayout POLLFD = MemoryLayout.structLayout(
             JAVA_INT.withName("fd"), JAVA_SHORT.withName("events"), JAVA_SHORT.withName("revents"));
 
     /** {@code struct sock_filter}, one classic BPF instruction. */
@@ -170,20 +170,32 @@ final class Libc {
 
     private static long call(String name, Invocation invocation) throws KernelException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            long result;
-            try {
-                result = invocation.invoke(state);
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException("downcall " + name + " threw", t); // downcalls throw nothing checked
-            }
-            if (result == -1) {
-                throw new KernelException(name, (int) ERRNO.get(state, 0L));
-            }
-            return result;
+            return call(name, arena.allocate(CALL_STATE), invocation);
         }
+    }
+
+    /** As {@link #call(String, Invocation)}, the {@code errno} going to {@code state} ({@link #callState}). */
+    private static long call(String name, MemorySegment state, Invocation invocation) throws KernelException {
+        long result;
+        try {
+            result = invocation.invoke(state);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("downcall " + name + " threw", t); // downcalls throw nothing checked
+        }
+        if (result == -1) {
+            throw new KernelException(name, (int) ERRNO.get(state, 0L));
+        }
+        return result;
+    }
+
+    /**
+     * Memory for the {@code errno} of one downcall at a time, for a caller that makes thousands in a row (a probe's
+     * sends and captures) and would otherwise allocate and free it at each.
+     */
+    static MemorySegment callState(Arena arena) {
+        return arena.allocate(CALL_STATE);
     }
 
     static int socket(int domain, int type, int protocol) throws KernelException {
@@ -257,7 +269,14 @@ final class Libc {
 
     /** Sends one datagram (raw and packet sockets send all of it or fail). */
     static void sendto(int fd, MemorySegment data, MemorySegment address) throws KernelException {
-        long sent = call("sendto", s -> (long) SENDTO.invokeExact(
+        try (Arena arena = Arena.ofConfined()) {
+            sendto(fd, data, address, arena.allocate(CALL_STATE));
+        }
+    }
+
+    /** As {@link #sendto(int, MemorySegment, MemorySegment)}, with the caller's {@link #callState}. */
+    static void sendto(int fd, MemorySegment data, MemorySegment address, MemorySegment state) throws KernelException {
+        long sent = call("sendto", state, s -> (long) SENDTO.invokeExact(
                 s, fd, data, data.byteSize(), 0, address, (int) address.byteSize()));
         if (sent != data.byteSize()) {
             throw new IllegalStateException("sendto sent " + sent + " of " + data.byteSize() + " bytes");
@@ -270,8 +289,19 @@ final class Libc {
      */
     static long recvfrom(int fd, MemorySegment buffer, MemorySegment from) throws KernelException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment fromLength = arena.allocateFrom(JAVA_INT, (int) from.byteSize());
-            return call("recvfrom",
+            return recvfrom(fd, buffer, from, arena.allocate(JAVA_INT), arena.allocate(CALL_STATE));
+        }
+    }
+
+    /**
+     * As {@link #recvfrom(int, MemorySegment, MemorySegment)}, with the caller's memory for the source's length (an
+     * {@code int}) and {@link #callState}.
+     */
+    static long recvfrom(int fd, MemorySegment buffer, MemorySegment from, MemorySegment fromLength,
+                         MemorySegment state) throws KernelException {
+        fromLength.set(JAVA_INT, 0, (int) from.byteSize());
+        try {
+            return call("recvfrom", state,
                     s -> (long) RECVFROM.invokeExact(s, fd, buffer, buffer.byteSize(), 0, from, fromLength));
         } catch (KernelException e) {
             if (e.errno() == Errno.EAGAIN) {
@@ -284,10 +314,17 @@ final class Libc {
     /** Waits up to {@code timeoutMillis} for {@code fd} to be readable; false on timeout or interruption by a signal. */
     static boolean pollIn(int fd, int timeoutMillis) throws KernelException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment pollfd = arena.allocate(POLLFD);
+            return pollIn(fd, timeoutMillis, arena.allocate(POLLFD), arena.allocate(CALL_STATE));
+        }
+    }
+
+    /** As {@link #pollIn(int, int)}, with the caller's memory for the {@code pollfd} and {@link #callState}. */
+    static boolean pollIn(int fd, int timeoutMillis, MemorySegment pollfd, MemorySegment state) throws KernelException {
+        try {
             POLL_FD.set(pollfd, 0L, fd);
             POLL_EVENTS.set(pollfd, 0L, POLLIN);
-            long ready = call("poll", s -> (int) POLL.invokeExact(s, pollfd, 1L, timeoutMillis));
+            POLL_REVENTS.set(pollfd, 0L, (short) 0);
+            long ready = call("poll", state, s -> (int) POLL.invokeExact(s, pollfd, 1L, timeoutMillis));
             return ready > 0 && ((short) POLL_REVENTS.get(pollfd, 0L) & POLLIN) != 0;
         } catch (KernelException e) {
             if (e.errno() == Errno.EINTR) {
@@ -353,7 +390,11 @@ final class Libc {
     }
 
     static MemorySegment sockaddrIn(Arena arena, Inet4Address address, int port) {
-        MemorySegment sa = arena.allocate(SOCKADDR_IN);
+        return sockaddrIn(arena.allocate(SOCKADDR_IN), address, port);
+    }
+
+    /** Fills {@code sa} (of {@link #SOCKADDR_IN}'s size) with an IPv4 socket address; returns it. */
+    static MemorySegment sockaddrIn(MemorySegment sa, Inet4Address address, int port) {
         SIN_FAMILY.set(sa, 0L, (short) AF_INET);
         SIN_PORT.set(sa, 0L, (short) port);
         SIN_ADDR.set(sa, 0L, Bytes.ipv4(address));

@@ -18,6 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * Catches the clients' replies to old-sequence ACKs: one {@code AF_PACKET} socket on one interface, shared by every
@@ -207,7 +208,9 @@ public final class PacketCapture implements Closeable {
 
     /**
      * Reads packets until every expected connection has its segment or {@code timeout} has passed, completing the
-     * futures on this thread as segments arrive. Packets of connections nobody expects are discarded.
+     * futures on this thread as segments arrive. Packets of connections nobody expects are discarded. A zero timeout
+     * reads what is queued now and returns: a caller sending thousands of probes reads the first answers between
+     * them.
      *
      * @return how many futures this call completed
      * @throws IllegalStateException after {@link #close}
@@ -222,20 +225,26 @@ public final class PacketCapture implements Closeable {
             }
             MemorySegment buffer = arena.allocate(SNAP_BYTES);
             MemorySegment from = arena.allocate(Libc.SOCKADDR_LL);
+            // one call's memory for all of them: a takeover reads thousands of answers here
+            MemorySegment fromLength = arena.allocate(JAVA_INT);
+            MemorySegment pollfd = arena.allocate(Libc.POLLFD);
+            MemorySegment state = Libc.callState(arena);
             byte[] packet = new byte[SNAP_BYTES];
             int completed = 0;
+            expected.values().removeIf(CompletableFuture::isDone); // completed elsewhere or cancelled by a caller
+            boolean first = true;
             while (true) {
-                expected.values().removeIf(CompletableFuture::isDone); // completed elsewhere or cancelled by a caller
                 long remaining = deadline - System.nanoTime();
-                if (expected.isEmpty() || remaining <= 0) {
+                if (expected.isEmpty() || remaining <= 0 && !first) {
                     return completed;
                 }
-                int waitMillis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining + 999_999));
-                if (!Libc.pollIn(fd, waitMillis)) {
+                int waitMillis = remaining <= 0 ? 0 : (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining + 999_999));
+                first = false;
+                if (!Libc.pollIn(fd, waitMillis, pollfd, state)) {
                     continue;
                 }
                 long length;
-                while ((length = Libc.recvfrom(fd, buffer, from)) >= 0) {
+                while ((length = Libc.recvfrom(fd, buffer, from, fromLength, state)) >= 0) {
                     if (Libc.packetType(from) != Libc.PACKET_HOST) {
                         continue; // the filter already drops these; cheap to be sure
                     }

@@ -27,6 +27,14 @@ public final class RawTcp implements Closeable {
 
     private final Inet4Address source;
     private int fd;
+    /**
+     * The memory of {@link #send}, kept for the socket's life: a probe sends thousands of segments in a row, and
+     * allocating it anew for each showed in its time. Used under this object's lock, freed by {@link #close}.
+     */
+    private final Arena memory = Arena.ofShared();
+    private final MemorySegment segment = memory.allocate(TcpCodec.TCP_HEADER_BYTES);
+    private final MemorySegment destination = memory.allocate(Libc.SOCKADDR_IN);
+    private final MemorySegment callState = Libc.callState(memory);
 
     private RawTcp(Inet4Address source, int fd) {
         this.source = source;
@@ -84,18 +92,16 @@ public final class RawTcp implements Closeable {
             throw new IllegalArgumentException("segment for " + connection + " cannot leave from " + source
                     .getHostAddress());
         }
-        byte[] segment = TcpCodec.encode(source, connection.remoteAddress(),
+        byte[] bytes = TcpCodec.encode(source, connection.remoteAddress(),
                 new TcpHeader(connection.localPort(), connection.remotePort(), seq, ack, flags, window));
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment data = arena.allocateFrom(JAVA_BYTE, segment);
-            // sin_port must be 0 for IPPROTO_TCP raw sockets (the ports are in the segment)
-            MemorySegment destination = Libc.sockaddrIn(arena, connection.remoteAddress(), 0);
-            synchronized (this) {
-                if (fd < 0) {
-                    throw new IllegalStateException("RawTcp closed");
-                }
-                Libc.sendto(fd, data, destination);
+        synchronized (this) {
+            if (fd < 0) {
+                throw new IllegalStateException("RawTcp closed");
             }
+            MemorySegment.copy(bytes, 0, segment, JAVA_BYTE, 0, bytes.length);
+            // sin_port must be 0 for IPPROTO_TCP raw sockets (the ports are in the segment)
+            Libc.sockaddrIn(destination, connection.remoteAddress(), 0);
+            Libc.sendto(fd, segment.asSlice(0, bytes.length), destination, callState);
         }
     }
 
@@ -105,7 +111,11 @@ public final class RawTcp implements Closeable {
         if (fd >= 0) {
             int closing = fd;
             fd = -1;
-            Libc.close(closing);
+            try {
+                Libc.close(closing);
+            } finally {
+                memory.close();
+            }
         }
     }
 }
