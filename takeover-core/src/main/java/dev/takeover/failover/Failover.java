@@ -12,6 +12,7 @@ import dev.takeover.config.NodeConfig;
 import dev.takeover.kernel.GratuitousArp;
 import dev.takeover.kernel.InterfaceAddresses;
 import dev.takeover.kernel.RstGuard;
+import dev.takeover.kernel.ThreadPriority;
 import dev.takeover.proxy.ProxyServer;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -62,6 +63,10 @@ public final class Failover implements MembershipListener, AutoCloseable {
      * directory before the survivor's had reached it.
      */
     static final long RECHECK_MILLIS = 2000;
+    /** The pause between two batches of the warm-up: the node's start and its clients go first. */
+    private static final long WARM_PAUSE_MILLIS = 100;
+    /** Stops the warm-up of a node closed meanwhile. */
+    private volatile boolean closed;
 
     /** What a takeover works with. */
     record Context(String self, String interfaceName, int prefixLength, Clock clock, RstGuard guard,
@@ -140,12 +145,35 @@ public final class Failover implements MembershipListener, AutoCloseable {
                     result.outcomes().stream().map(o -> o.getClass().getSimpleName()).toList());
         } catch (IOException | RuntimeException e) {
             log.warn("could not rehearse a takeover on loopback, so the first takeover runs cold: {}", e.toString());
+            return;
         }
         try {
             VipAssignment.orphans(config.nodes(), ctx.vips().recorded(), cluster.membership().view().memberSet());
             ctx.store().listByVip(vips.getFirst());
         } catch (RuntimeException e) {
             log.debug("could not read the replicas ahead of a takeover: {}", e.toString()); // not available yet
+        }
+        warmUp(TakeoverRehearsal.WARM_CONNECTIONS);
+    }
+
+    /**
+     * Rehearses {@code connections} made-up connections in batches, at a low priority and with pauses, so the JIT
+     * compiles a takeover's per-connection code ahead of one (see {@link TakeoverRehearsal}).
+     */
+    private void warmUp(int connections) {
+        ThreadPriority.niceCurrentThread(10);
+        long start = System.nanoTime();
+        try {
+            for (int done = 0; done < connections && !closed; done += TakeoverRehearsal.WARM_BATCH) {
+                TakeoverRehearsal.run(Math.min(TakeoverRehearsal.WARM_BATCH, connections - done));
+                Thread.sleep(WARM_PAUSE_MILLIS);
+            }
+            log.info("rehearsed {} made-up connections' probe and rebuild on loopback in {} ms", connections,
+                    (System.nanoTime() - start) / 1_000_000);
+        } catch (IOException | RuntimeException e) {
+            log.warn("rehearsing many connections on loopback failed, a large takeover runs colder: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -341,6 +369,7 @@ public final class Failover implements MembershipListener, AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         cluster.membership().removeListener(this);
         decisions.shutdownNow();
         workers.shutdownNow();

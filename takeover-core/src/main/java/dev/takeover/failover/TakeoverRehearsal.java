@@ -31,18 +31,35 @@ import java.util.List;
  * is handed to the proxy. Every packet stays on this host's loopback interface; the cluster and the proxy are not
  * touched.
  *
+ * <p>{@link #run(int)} does the same for many made-up connections at once, from port 9 to ports
+ * {@value #MANY_CLIENT_PORT} and up, so that the code a takeover runs per connection is compiled before one needs it:
+ * run once, it is interpreted, and at 10 000 connections the JIT compiling it took a survivor's two cores from the
+ * takeover itself ({@code docs/BENCHMARKS.md}, "Takeover scale"). A port where something listens answers with a RST
+ * as well; the made-up connections never reach an application.
+ *
  * <p>Needs the privileges of a takeover (CAP_NET_ADMIN, CAP_NET_RAW). Stateless; one call at a time per network
- * namespace, since the made-up connection has one four-tuple.
+ * namespace, since the made-up connections have fixed four-tuples.
  */
 final class TakeoverRehearsal {
 
     /** {@code -Dtakeover.rehearse=false} skips it, for side-by-side measurements. */
     static final boolean ENABLED = !"false".equals(System.getProperty("takeover.rehearse"));
+    /**
+     * How many made-up connections a node rehearses at start, after the one ({@code -Dtakeover.rehearse-connections},
+     * 0 for none): enough for the JIT to compile what a takeover runs per connection.
+     */
+    static final int WARM_CONNECTIONS = Integer.getInteger("takeover.rehearse-connections", 6000);
+    /** Connections per {@link #run(int)} when warming: the sockets of one batch at most exist at once. */
+    static final int WARM_BATCH = 500;
 
     private static final Inet4Address LOOPBACK = (Inet4Address) InetAddress.getLoopbackAddress();
     /** The made-up connection's ports: a listener on either does not conflict (repair mode forces address reuse). */
     private static final int PORT = 9;
     private static final int CLIENT_PORT = 10;
+    /** The first client port of {@link #run(int)}'s connections. */
+    static final int MANY_CLIENT_PORT = 20_000;
+    /** The most connections {@link #run(int)} makes up at once. */
+    static final int MAX_CONNECTIONS = 10_000;
 
     private TakeoverRehearsal() {
     }
@@ -57,25 +74,54 @@ final class TakeoverRehearsal {
      * @throws UnsatisfiedLinkError when netty's epoll transport is not available
      */
     static Result run() throws IOException {
-        long start = System.nanoTime();
-        ConnectionId id = new ConnectionId(LOOPBACK, PORT, LOOPBACK, CLIENT_PORT);
-        TcpLayer tcp = new TcpLayer(1, 1, 1448, true, 7, 7, true, true, 1, System.currentTimeMillis(), TcpLayer.UNKNOWN);
-        ConnectionCheckpoint made = new ConnectionCheckpoint("rehearsal", 0, System.currentTimeMillis(), IpLayer.of(id),
-                tcp, new HttpLayer.Idle(0, 0, 0));
-        List<ProbeOutcome> outcomes = new ArrayList<>();
-        try (OldSequenceProbe probe = OldSequenceProbe.open("lo", LOOPBACK)) {
-            probe.probe(List.of(made), outcomes::add);
+        return run(List.of(made(CLIENT_PORT)));
+    }
+
+    /**
+     * As {@link #run()}, for {@code connections} made-up connections at once: one probe of them all, then a rebuild
+     * of each.
+     *
+     * @param connections 1 to {@value #MAX_CONNECTIONS}
+     */
+    static Result run(int connections) throws IOException {
+        if (connections < 1 || connections > MAX_CONNECTIONS) {
+            throw new IllegalArgumentException("connections must be in 1.." + MAX_CONNECTIONS + ", was " + connections);
         }
-        // The answer a client gives to a probe, so the rebuild runs as in a takeover.
-        TcpHeader reply = new TcpHeader(CLIENT_PORT, PORT, tcp.recvSeq(0) & 0xffffffffL, tcp.sendSeq(0) & 0xffffffffL,
-                TcpHeader.ACK, 0xffff);
-        int fd = SocketRebuild.rebuild(new ProbeOutcome.Synchronized(made, reply, 0, 0, 0), System.currentTimeMillis(),
-                new LocalSockets());
+        List<ConnectionCheckpoint> made = new ArrayList<>(connections);
+        for (int i = 0; i < connections; i++) {
+            made.add(made(MANY_CLIENT_PORT + i));
+        }
+        return run(made);
+    }
+
+    private static ConnectionCheckpoint made(int clientPort) {
+        ConnectionId id = new ConnectionId(LOOPBACK, PORT, LOOPBACK, clientPort);
+        TcpLayer tcp = new TcpLayer(1, 1, 1448, true, 7, 7, true, true, 1, System.currentTimeMillis(), TcpLayer.UNKNOWN);
+        return new ConnectionCheckpoint("rehearsal", 0, System.currentTimeMillis(), IpLayer.of(id), tcp,
+                new HttpLayer.Idle(0, 0, 0));
+    }
+
+    private static Result run(List<ConnectionCheckpoint> made) throws IOException {
+        long start = System.nanoTime();
+        List<ProbeOutcome> outcomes = new ArrayList<>(made.size());
+        try (OldSequenceProbe probe = OldSequenceProbe.open("lo", LOOPBACK)) {
+            probe.probe(made, outcomes::add);
+        }
         Epoll.ensureAvailability(); // loaded already where the proxy runs on epoll, which a takeover needs
-        EpollSocketChannel channel = new EpollSocketChannel(fd);
-        // Leaving repair mode sent a window probe to 127.0.0.1:10, which this kernel answered with a RST: the socket is
-        // closed already, and closing the channel leaves nothing on the four-tuple for the next rehearsal.
-        channel.unsafe().closeForcibly();
+        LocalSockets sockets = new LocalSockets();
+        for (ConnectionCheckpoint c : made) {
+            // The answer a client gives to a probe, read as a takeover reads it, so the rebuild runs as in one.
+            TcpHeader reply = new TcpHeader(c.ip().clientPort(), PORT, c.tcp().recvSeq(0) & 0xffffffffL,
+                    c.tcp().sendSeq(0) & 0xffffffffL, TcpHeader.ACK, 0xffff);
+            ProbeOutcome answered = OldSequenceProbe.against(c, new ProbeOutcome.Synchronized(c, reply, 0, 0, 0));
+            if (!(answered instanceof ProbeOutcome.Synchronized s)) {
+                throw new IllegalStateException("a made-up answer read as " + answered); // classify changed
+            }
+            int fd = SocketRebuild.rebuild(s, System.currentTimeMillis(), sockets);
+            // Leaving repair mode sent a window probe to the made-up client, which this kernel answered with a RST:
+            // the socket is closed already, and closing the channel leaves nothing on the four-tuple for the next run.
+            new EpollSocketChannel(fd).unsafe().closeForcibly();
+        }
         return new Result(List.copyOf(outcomes), (System.nanoTime() - start) / 1_000_000);
     }
 }

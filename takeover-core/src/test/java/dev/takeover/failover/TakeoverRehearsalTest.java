@@ -1,6 +1,7 @@
 package dev.takeover.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.takeover.kernel.Capabilities;
@@ -31,10 +32,34 @@ class TakeoverRehearsalTest {
         }
     }
 
+    @Test
+    void manyMadeUpConnectionsAreEachProbedAndRebuiltAndLeaveNoSocketBehind() throws Exception {
+        int connections = 300;
+        for (int run = 1; run <= 2; run++) {
+            TakeoverRehearsal.Result result = TakeoverRehearsal.run(connections);
+
+            assertThat(result.outcomes()).as("run %d", run).hasSize(connections)
+                    .allSatisfy(o -> assertThat(o).isInstanceOf(ProbeOutcome.ClientReset.class))
+                    .extracting(o -> o.checkpoint().id().clientPort()).doesNotHaveDuplicates()
+                    .allSatisfy(port -> assertThat(port).isBetween(TakeoverRehearsal.MANY_CLIENT_PORT,
+                            TakeoverRehearsal.MANY_CLIENT_PORT + connections - 1));
+            assertThat(sockets("( sport = :9 and dport >= :" + TakeoverRehearsal.MANY_CLIENT_PORT + " )"))
+                    .as("sockets of the made-up connections after run %d", run).isEmpty();
+        }
+        assertThatThrownBy(() -> TakeoverRehearsal.run(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TakeoverRehearsal.run(TakeoverRehearsal.MAX_CONNECTIONS + 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     /** {@code ss} lines of TCP sockets, in any state but listening, of the rehearsal's four-tuple. */
     private static String socketsOnTheRehearsalPort() throws IOException, InterruptedException {
+        return sockets("( sport = :9 and dport = :10 )");
+    }
+
+    /** {@code ss} lines of TCP sockets, in any state but listening, that {@code filter} selects. */
+    private static String sockets(String filter) throws IOException, InterruptedException {
         Process ss = new ProcessBuilder("ss", "-t", "-n", "-H", "state", "all", "exclude", "listening",
-                "( sport = :9 and dport = :10 )").redirectErrorStream(true).start();
+                filter).redirectErrorStream(true).start();
         assertThat(ss.waitFor(10, TimeUnit.SECONDS)).isTrue();
         String out = new String(ss.getInputStream().readAllBytes()).strip();
         assertThat(ss.exitValue()).as(out).isZero();
