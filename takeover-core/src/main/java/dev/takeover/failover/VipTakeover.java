@@ -88,6 +88,7 @@ final class VipTakeover {
             steps.mark("arp");
             Rebuilds rebuilds = new Rebuilds(claim);
             long probed;
+            String probeRounds;
             try (OldSequenceProbe probe = OldSequenceProbe.open(ctx.interfaceName(), vip);
                  ExecutorService rebuilders = Executors.newFixedThreadPool(REBUILDERS,
                          Thread.ofPlatform().name("rebuild-", 0).daemon().factory())) {
@@ -97,6 +98,7 @@ final class VipTakeover {
                 probe.probe(listed, o -> rebuilds.add(CompletableFuture.runAsync(() -> rebuilds.settle(o), rebuilders)));
                 probed = clock.millis();
                 steps.mark("probe");
+                probeRounds = probe.rounds();
                 VipClaim.Result result = claim.result();
                 if (!result.won()) {
                     log.info("{} went to another survivor", vip.getHostAddress());
@@ -121,8 +123,9 @@ final class VipTakeover {
             }
             TakeoverReport report = new TakeoverReport(vip.getHostAddress(), from, ctx.self(), detected, claimed, probed,
                     rebuilds.lastRebuild.get(), clock.millis(), List.copyOf(rebuilds.lines));
-            log.info("took {} over from {}: {} resumed, {} reset, {} dropped; ms after detection: {}", report.vip(), from,
-                    report.count("resumed"), report.count("reset"), report.count("dropped"), steps);
+            log.info("took {} over from {}: {} resumed, {} reset, {} dropped; ms after detection: {}; probe: {}",
+                    report.vip(), from, report.count("resumed"), report.count("reset"), report.count("dropped"), steps,
+                    probeRounds);
             return report;
         } finally {
             claim.abandon();

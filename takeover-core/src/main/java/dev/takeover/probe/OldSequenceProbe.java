@@ -44,6 +44,8 @@ public final class OldSequenceProbe implements AutoCloseable {
 
     private final PacketCapture capture;
     private final RawTcp raw;
+    /** What the last {@link #probe} did, round by round: see {@link #rounds()}. */
+    private String rounds = "";
 
     private OldSequenceProbe(PacketCapture capture, RawTcp raw) {
         this.capture = capture;
@@ -97,13 +99,22 @@ public final class OldSequenceProbe implements AutoCloseable {
                     (sentAt - start) / 1_000_000, answered, (System.nanoTime() - sentAt) / 1_000_000));
             start = System.nanoTime();
         }
-        log.info("probed {} connections:{}", checkpoints.size(), rounds);
+        this.rounds = rounds.toString().strip();
+        log.debug("probed {} connections: {}", checkpoints.size(), this.rounds);
         for (ConnectionCheckpoint c : checkpoints) {
             CompletableFuture<TcpHeader> reply = replies.get(tuple(c));
             if (reply.cancel(false) || reply.isCompletedExceptionally()) {
                 onOutcome.accept(new ProbeOutcome.Silent(c));
             }
         }
+    }
+
+    /**
+     * @return the last {@link #probe}'s rounds, for the log: how many probes each sent and in how long, how many
+     *         answers came, and how long after its last send the last one did
+     */
+    public String rounds() {
+        return rounds;
     }
 
     /**

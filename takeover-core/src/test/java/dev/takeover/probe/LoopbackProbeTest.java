@@ -41,13 +41,17 @@ class LoopbackProbeTest {
             return new ConnectionCheckpoint("n2", 1, 1_000L, IpLayer.of(id), tcp, new HttpLayer.Idle(0, 0, 0));
         }).toList();
         List<ProbeOutcome> outcomes = new ArrayList<>();
+        String rounds;
 
         try (OldSequenceProbe probe = OldSequenceProbe.open("lo", LOOPBACK)) {
             probe.probe(made, outcomes::add);
+            rounds = probe.rounds();
         }
 
         assertThat(outcomes).hasSize(CONNECTIONS).allSatisfy(o -> assertThat(o).isInstanceOf(ProbeOutcome.ClientReset.class));
         assertThat(outcomes).extracting(o -> o.checkpoint().id()).doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(made.stream().map(ConnectionCheckpoint::id).toList());
+        assertThat(rounds).as("one round: every client answered it").startsWith("[" + CONNECTIONS + " sent in ")
+                .contains(", " + CONNECTIONS + " answered, ").doesNotContain("][");
     }
 }
