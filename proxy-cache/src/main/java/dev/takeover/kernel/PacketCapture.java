@@ -238,7 +238,8 @@ public final class PacketCapture implements Closeable {
                 if (expected.isEmpty() || remaining <= 0 && !first) {
                     return completed;
                 }
-                int waitMillis = remaining <= 0 ? 0 : (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining + 999_999));
+                int waitMillis = remaining <= 0 ? 0
+                        : (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining + 999_999));
                 first = false;
                 if (!Libc.pollIn(fd, waitMillis, pollfd, state)) {
                     continue;
