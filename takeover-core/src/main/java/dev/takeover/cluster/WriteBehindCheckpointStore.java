@@ -33,12 +33,11 @@ import org.slf4j.LoggerFactory;
  * returns without waiting for the cluster, and whose {@link #putDurably} completes once the checkpoint is written. The
  * checkpoint is checked against what this node knows (the newest checkpoint it has queued for the connection; when
  * none is queued, the version its writer last wrote for the same owner, or else its replica of the stored one and its
- * claim), queued, and written to the synchronous store
- * underneath by one background thread, which lingers after waking so that busy connections' checkpoints coalesce
- * ({@link #lingerAfter}: longer as the cluster's writes get slower), unless a {@link #putDurably} caller is waiting:
- * then it writes at once, and what queues meanwhile goes in the next batch (a group commit). A connection
- * checkpointed again before its queued checkpoint was written replaces it: under load the writes to the cluster
- * coalesce, one per connection per round.
+ * claim), queued, and written to the synchronous store underneath by one background thread, which lingers after waking
+ * so that busy connections' checkpoints coalesce ({@link #lingerAfter}: longer as the cluster's writes get slower),
+ * unless a {@link #putDurably} caller is waiting: then it writes at once, and what queues meanwhile goes in the next
+ * batch (a group commit). A connection checkpointed again before its queued checkpoint was written replaces it: under
+ * load the writes to the cluster coalesce, one per connection per round.
  *
  * <p><b>What it gives up</b>, against the {@link CheckpointStore} contract: a {@code Stored} answer is a promise,
  * not a fact. The checkpoints still queued when this node crashes are lost (how many depends on the write rate and
@@ -399,21 +398,22 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
     private void write(ConnectionCheckpoint c) {
         PutResult r = delegate.putIfNewer(c);
         written.incrementAndGet();
-        remember(c, r);
-        queued.remove(c.id(), c);
-        settle(c.id(), c.version(), r);
-        if (!r.stored()) {
-            LOG.debug("queued checkpoint {} v{} dropped: {}", c.id(), c.version(), r);
-        }
+        wrote(c, r);
     }
 
-    /** Records what a write of {@code c} did, before it leaves the queue: see {@link #lastWritten}. Under {@link #order}. */
-    private void remember(ConnectionCheckpoint c, PutResult result) {
+    /**
+     * After a write of {@code c}: records what it did ({@link #lastWritten}), dequeues it unless a newer one replaced
+     * it meanwhile, and completes its waiters. Under {@link #order}.
+     */
+    private void wrote(ConnectionCheckpoint c, PutResult result) {
         if (result.stored()) {
             lastWritten.put(c.id(), new Written(c.version(), c.ownerNode()));
         } else {
             lastWritten.remove(c.id());
+            LOG.debug("queued checkpoint {} v{} dropped: {}", c.id(), c.version(), result);
         }
+        queued.remove(c.id(), c);
+        settle(c.id(), c.version(), result);
     }
 
     /** Writes those of {@code batch} that no caller wrote (and nothing replaced) since the writer saw them. */
@@ -427,13 +427,7 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
             List<PutResult> results = batchWriter.putEachIfNewer(still);
             written.addAndGet(still.size());
             for (int i = 0; i < still.size(); i++) {
-                ConnectionCheckpoint c = still.get(i);
-                remember(c, results.get(i));
-                queued.remove(c.id(), c);
-                settle(c.id(), c.version(), results.get(i));
-                if (!results.get(i).stored()) {
-                    LOG.debug("queued checkpoint {} v{} dropped: {}", c.id(), c.version(), results.get(i));
-                }
+                wrote(still.get(i), results.get(i));
             }
         } finally {
             order.unlock();
