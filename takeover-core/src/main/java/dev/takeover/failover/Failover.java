@@ -12,7 +12,6 @@ import dev.takeover.config.NodeConfig;
 import dev.takeover.kernel.GratuitousArp;
 import dev.takeover.kernel.InterfaceAddresses;
 import dev.takeover.kernel.RstGuard;
-import dev.takeover.kernel.ThreadPriority;
 import dev.takeover.proxy.ProxyServer;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -63,8 +62,6 @@ public final class Failover implements MembershipListener, AutoCloseable {
      * directory before the survivor's had reached it.
      */
     static final long RECHECK_MILLIS = 2000;
-    /** The pause between two batches of the warm-up: the node's start and its clients go first. */
-    private static final long WARM_PAUSE_MILLIS = 100;
     /** Stops the warm-up of a node closed meanwhile. */
     private volatile boolean closed;
 
@@ -156,20 +153,11 @@ public final class Failover implements MembershipListener, AutoCloseable {
         warmUp(TakeoverRehearsal.WARM_CONNECTIONS);
     }
 
-    /**
-     * Rehearses {@code connections} made-up connections in batches, at a low priority and with pauses, so the JIT
-     * compiles a takeover's per-connection code ahead of one (see {@link TakeoverRehearsal}).
-     */
+    /** Rehearses {@code connections} made-up connections ({@link TakeoverRehearsal#warm}), unless the node closes. */
     private void warmUp(int connections) {
-        ThreadPriority.niceCurrentThread(10);
-        long start = System.nanoTime();
         try {
-            for (int done = 0; done < connections && !closed; done += TakeoverRehearsal.WARM_BATCH) {
-                TakeoverRehearsal.run(Math.min(TakeoverRehearsal.WARM_BATCH, connections - done));
-                Thread.sleep(WARM_PAUSE_MILLIS);
-            }
-            log.info("rehearsed {} made-up connections' probe and rebuild on loopback in {} ms", connections,
-                    (System.nanoTime() - start) / 1_000_000);
+            long millis = TakeoverRehearsal.warm(connections, () -> closed);
+            log.info("rehearsed {} made-up connections' probe and rebuild on loopback in {} ms", connections, millis);
         } catch (IOException | RuntimeException e) {
             log.warn("rehearsing many connections on loopback failed, a large takeover runs colder: {}", e.toString());
         } catch (InterruptedException e) {

@@ -7,6 +7,7 @@ import dev.takeover.checkpoint.IpLayer;
 import dev.takeover.checkpoint.TcpLayer;
 import dev.takeover.kernel.LocalSockets;
 import dev.takeover.kernel.TcpHeader;
+import dev.takeover.kernel.ThreadPriority;
 import dev.takeover.probe.OldSequenceProbe;
 import dev.takeover.probe.ProbeOutcome;
 import dev.takeover.rebuild.SocketRebuild;
@@ -17,6 +18,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs the kernel side of a takeover once, on loopback, so that the first real takeover of this node's life does not
@@ -50,7 +52,9 @@ final class TakeoverRehearsal {
      */
     static final int WARM_CONNECTIONS = Integer.getInteger("takeover.rehearse-connections", 6000);
     /** Connections per {@link #run(int)} when warming: the sockets of one batch at most exist at once. */
-    static final int WARM_BATCH = 500;
+    private static final int WARM_BATCH = 500;
+    /** The pause between two batches of {@link #warm}: the node's start and its clients go first. */
+    private static final long WARM_PAUSE_MILLIS = 100;
 
     private static final Inet4Address LOOPBACK = (Inet4Address) InetAddress.getLoopbackAddress();
     /** The made-up connection's ports: a listener on either does not conflict (repair mode forces address reuse). */
@@ -92,6 +96,25 @@ final class TakeoverRehearsal {
             made.add(made(MANY_CLIENT_PORT + i));
         }
         return run(made);
+    }
+
+    /**
+     * Rehearses {@code connections} made-up connections in batches of {@value #WARM_BATCH} with pauses, on the calling
+     * thread at nice 10, so the JIT compiles a takeover's per-connection code ahead of one.
+     *
+     * @param stop checked between batches: whether to give up (the node is closing)
+     * @return how long it took, in milliseconds
+     * @throws IOException          as {@link #run(int)}
+     * @throws InterruptedException when interrupted during a pause
+     */
+    static long warm(int connections, BooleanSupplier stop) throws IOException, InterruptedException {
+        ThreadPriority.niceCurrentThread(10);
+        long start = System.nanoTime();
+        for (int done = 0; done < connections && !stop.getAsBoolean(); done += WARM_BATCH) {
+            run(Math.min(WARM_BATCH, connections - done));
+            Thread.sleep(WARM_PAUSE_MILLIS);
+        }
+        return (System.nanoTime() - start) / 1_000_000;
     }
 
     private static ConnectionCheckpoint made(int clientPort) {

@@ -51,6 +51,25 @@ class TakeoverRehearsalTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void theWarmUpRunsBatchesUntilToldToStopAndLeavesNoSocketBehind() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        // On a thread of its own: the warm-up lowers its caller's priority.
+        Thread warming = Thread.ofPlatform().start(() -> {
+            try {
+                TakeoverRehearsal.warm(1_200, () -> asked.incrementAndGet() > 1); // one batch, then stop
+            } catch (Exception e) {
+                failed.set(e);
+            }
+        });
+        warming.join(60_000);
+
+        assertThat(failed.get()).isNull();
+        assertThat(asked).as("asked before the first and the second batch, not the third").hasValue(2);
+        assertThat(sockets("( sport = :9 and dport >= :" + TakeoverRehearsal.MANY_CLIENT_PORT + " )")).isEmpty();
+    }
+
     /** {@code ss} lines of TCP sockets, in any state but listening, of the rehearsal's four-tuple. */
     private static String socketsOnTheRehearsalPort() throws IOException, InterruptedException {
         return sockets("( sport = :9 and dport = :10 )");
