@@ -86,6 +86,19 @@ public interface CheckpointStore extends AutoCloseable {
      */
     boolean remove(ConnectionId id, long version);
 
+    /**
+     * {@link #remove}, for a caller that does not wait for the outcome (a connection that closed): a store whose
+     * writes go behind ({@code checkpoint.replication: async} or {@code batched}) queues it with them and returns at
+     * once, so that removals keep pace with connections closing; until it is written, this store's own reads no longer
+     * see the removed checkpoint. Such a queued removal is lost if the node crashes, which leaves a checkpoint of a
+     * closed connection: a survivor's probe finds it reset. The default removes at once.
+     *
+     * @throws CheckpointStoreException as {@link #remove}, from a store that removes at once
+     */
+    default void removeLater(ConnectionId id, long version) {
+        remove(id, version);
+    }
+
     /** The stored checkpoint of {@code id}, if any. */
     Optional<ConnectionCheckpoint> get(ConnectionId id);
 

@@ -128,6 +128,18 @@ public abstract class CheckpointStoreContract {
     }
 
     @Test
+    void aRemovalForLaterFollowsTheRemoveRulesAndIsNotReadHereAfterwards() {
+        store.putIfNewer(checkpoint(id(1), "node-a", 3));
+        store.putIfNewer(checkpoint(id(2), "node-a", 5));
+
+        store.removeLater(id(1), 3);
+        store.removeLater(id(2), 4);
+
+        assertThat(store.get(id(1))).isEmpty();
+        assertThat(store.get(id(2))).contains(checkpoint(id(2), "node-a", 5));
+    }
+
+    @Test
     void removeDeletesOnlyVersionsUpToTheGivenOne() {
         store.putIfNewer(checkpoint(id(1), "node-a", 5));
 

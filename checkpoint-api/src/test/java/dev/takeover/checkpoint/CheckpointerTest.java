@@ -59,6 +59,27 @@ class CheckpointerTest {
     }
 
     @Test
+    void aConnectionAcceptedLaterOnTheSameFourTupleIsNewerThanEveryCheckpointOfTheEarlierOne() {
+        long acceptedAt = 1_796_659_816_582L;
+        Checkpointer earlier = new Checkpointer("node-a", Checkpointer.startingVersion(acceptedAt),
+                List.of(LayerAppender.constant(IP), LayerAppender.constant(tcp()), new HttpProgress()));
+        ConnectionCheckpoint last = null;
+        for (int i = 0; i < Checkpointer.VERSIONS_PER_MILLI - 1; i++) {
+            last = earlier.checkpoint(acceptedAt + i);
+        }
+        Checkpointer later = new Checkpointer("node-a", Checkpointer.startingVersion(acceptedAt + 1),
+                List.of(LayerAppender.constant(IP), LayerAppender.constant(tcp()), new HttpProgress()));
+
+        assertThat(later.checkpoint(acceptedAt + 1).version()).isGreaterThan(last.version());
+        assertThat(Checkpointer.startingVersion(0)).isZero();
+        assertThatThrownBy(() -> Checkpointer.startingVersion(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Checkpointer.startingVersion(java.time.Instant.parse("4100-01-01T00:00:00Z").toEpochMilli()))
+                .isPositive();
+        assertThatThrownBy(() -> Checkpointer.startingVersion(java.time.Instant.parse("4300-01-01T00:00:00Z")
+                .toEpochMilli())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aFailedCheckpointDoesNotUseUpAVersion() {
         Checkpointer cp = new Checkpointer("node-a", 0, List.of(LayerAppender.constant(IP)));
 

@@ -165,6 +165,34 @@ public final class ReplicatedCheckpointStore implements CheckpointStore {
         });
     }
 
+    /**
+     * Removes each checkpoint by the {@link #remove} rules, all in one transaction: one lock request per primary owner
+     * and one commit. For the write-behind queue's removals.
+     *
+     * @param versions per connection, the version up to which its stored checkpoint goes
+     * @return how many were removed
+     * @throws CheckpointStoreException if the transaction failed; none of them was removed
+     */
+    int removeEach(Map<ConnectionId, Long> versions) {
+        TreeMap<String, Long> byKey = new TreeMap<>();
+        versions.forEach((id, version) -> byKey.put(id.key(), version));
+        if (byKey.isEmpty()) {
+            return 0;
+        }
+        return transaction("removeEach of " + byKey.size(), () -> {
+            Map<String, byte[]> current = lockByOwner(byKey.navigableKeySet());
+            int removed = 0;
+            for (Map.Entry<String, Long> e : byKey.entrySet()) {
+                byte[] value = current.get(e.getKey());
+                if (value != null && StoredEntry.decode(value).checkpoint().version() <= e.getValue()) {
+                    writing.remove(e.getKey());
+                    removed++;
+                }
+            }
+            return removed;
+        });
+    }
+
     @Override
     public Optional<ConnectionCheckpoint> get(ConnectionId id) {
         Objects.requireNonNull(id, "id");

@@ -46,8 +46,13 @@ import org.slf4j.LoggerFactory;
  * checkpoint, and listeners hear of it, once it has been written; intermediate versions that were replaced in the
  * queue are never seen at all. This node reads its own queued writes ({@link #get}, {@link #listByVip}).
  *
+ * <p>{@link #removeLater} queues too: a connection has a queued checkpoint or a queued removal, each replacing the
+ * other (a removal drops the checkpoint it covers; a checkpoint newer than the removal, a later connection on the same
+ * four-tuple, makes it unnecessary). The writer writes the removals after the checkpoints of its round, in batches of
+ * one transaction each ({@link ReplicatedCheckpointStore#removeEach}).
+ *
  * <p>Everything else is synchronous and keeps the contract: before a bundle, a removal, a claim or a multi-read
- * touches a connection, its queued checkpoint is written first, so per-connection order holds.
+ * touches a connection, its queued checkpoint or removal is written first, so per-connection order holds.
  *
  * <p>The writer drains the queue in batches of up to {@value #BATCH} checkpoints, each batch one transaction of the
  * replicated store ({@link ReplicatedCheckpointStore#putEachIfNewer}): one lock request per primary owner and one
@@ -86,6 +91,13 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
     private final long lingerMaxNanos;
     private final Map<ConnectionId, ConnectionCheckpoint> queued = new ConcurrentHashMap<>();
     /**
+     * Removals queued by {@link #removeLater}: per connection, the version up to which its stored checkpoint goes.
+     * Changed only inside {@code queued.compute} for the same connection (or by the writer under {@link #order}, once
+     * written), so that a connection never has both a queued checkpoint and a queued removal.
+     */
+    private final Map<ConnectionId, Long> removals = new ConcurrentHashMap<>();
+    private final BatchRemover batchRemover;
+    /**
      * What the writer last wrote of each connection, while it is the last word this store knows: set under {@link
      * #order} when a write is stored, forgotten when one is refused and before any other operation on the
      * connection ({@link #afterFlushing}), a removal included. A put newer than it by the same owner needs no replica
@@ -116,10 +128,11 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
     private volatile long lingerNanos;
     private volatile boolean closed;
 
-    private WriteBehindCheckpointStore(CheckpointStore delegate, BatchWriter batchWriter, String nodeName,
-            Duration lingerMax) {
+    private WriteBehindCheckpointStore(CheckpointStore delegate, BatchWriter batchWriter, BatchRemover batchRemover,
+            String nodeName, Duration lingerMax) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.batchWriter = Objects.requireNonNull(batchWriter, "batchWriter");
+        this.batchRemover = Objects.requireNonNull(batchRemover, "batchRemover");
         if (lingerMax.isNegative() || lingerMax.isZero()) {
             throw new IllegalArgumentException("the longest linger must be positive, was " + lingerMax);
         }
@@ -140,6 +153,21 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
         List<PutResult> putEachIfNewer(List<ConnectionCheckpoint> checkpoints);
     }
 
+    /** Removes several connections' checkpoints at once, each by the {@code remove} rules. */
+    @FunctionalInterface
+    interface BatchRemover {
+        /**
+         * @param versions per connection, the version up to which its stored checkpoint goes; at most {@link #BATCH}
+         * @throws CheckpointStoreException if they could not all be removed; some may have been
+         */
+        void removeEach(Map<ConnectionId, Long> versions);
+
+        /** One removal at a time, through {@code store}. */
+        static BatchRemover oneByOne(CheckpointStore store) {
+            return versions -> versions.forEach(store::remove);
+        }
+    }
+
     /**
      * @param delegate the synchronous store to write to; not closed by this store
      * @param nodeName this node's name, for the writer thread's name
@@ -157,13 +185,20 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
      * @return a started write-behind store
      */
     static WriteBehindCheckpointStore over(ReplicatedCheckpointStore store, String nodeName, Duration lingerMax) {
-        return over(store, store::putEachIfNewer, nodeName, lingerMax);
+        WriteBehindCheckpointStore behind = new WriteBehindCheckpointStore(store, store::putEachIfNewer,
+                store::removeEach, nodeName, lingerMax);
+        behind.start();
+        return behind;
     }
 
-    /** A started write-behind store over {@code delegate} that writes its batches through {@code batchWriter}. */
+    /**
+     * A started write-behind store over {@code delegate} that writes its batches through {@code batchWriter}, and its
+     * removals one at a time.
+     */
     static WriteBehindCheckpointStore over(CheckpointStore delegate, BatchWriter batchWriter, String nodeName,
             Duration lingerMax) {
-        WriteBehindCheckpointStore store = new WriteBehindCheckpointStore(delegate, batchWriter, nodeName, lingerMax);
+        WriteBehindCheckpointStore store = new WriteBehindCheckpointStore(delegate, batchWriter,
+                BatchRemover.oneByOne(delegate), nodeName, lingerMax);
         store.start();
         return store;
     }
@@ -174,7 +209,7 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
      */
     static WriteBehindCheckpointStore paused(CheckpointStore delegate, String nodeName) {
         return new WriteBehindCheckpointStore(delegate, batch -> batch.stream().map(delegate::putIfNewer).toList(),
-                nodeName, CheckpointConfig.DEFAULT_LINGER);
+                BatchRemover.oneByOne(delegate), nodeName, CheckpointConfig.DEFAULT_LINGER);
     }
 
     /** A checkpoint the writer stored: its version and owner. */
@@ -212,6 +247,15 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
                 // replacing it needs no second look at the replica (the hot path of a busy keep-alive connection).
                 return checkpoint;
             }
+            Long removal = removals.get(id);
+            if (removal != null) {
+                if (removal >= checkpoint.version()) {
+                    result[0] = new PutResult.Stale(id, removal);
+                    return null;
+                }
+                // A later connection on the same four-tuple: its checkpoint replaces the closed one's in the store.
+                removals.remove(id);
+            }
             Written last = lastWritten.get(id);
             if (last != null && last.version() < checkpoint.version() && last.owner().equals(checkpoint.ownerNode())) {
                 return checkpoint;
@@ -230,13 +274,52 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
         });
         if (result[0].stored()) {
             offered.increment();
-            if (writerIdle) {
-                synchronized (signal) {
-                    signal.notifyAll();
-                }
-            }
+            wakeWriter();
         }
         return result[0];
+    }
+
+    /**
+     * Queues the removal: a queued checkpoint it covers is dropped (its {@link #putDurably} callers hear
+     * {@code Stale}), one newer than {@code version} is kept instead. The writer writes it after the checkpoints of its
+     * next round; meanwhile {@link #get} and {@link #listByVip} no longer see what it removes.
+     */
+    @Override
+    public void removeLater(ConnectionId id, long version) {
+        Objects.requireNonNull(id, "id");
+        checkOpen();
+        ConnectionCheckpoint[] dropped = {null};
+        boolean[] queuedRemoval = {false};
+        queued.compute(id, (key, pending) -> {
+            if (pending != null && pending.version() > version) {
+                return pending;
+            }
+            dropped[0] = pending;
+            removals.merge(key, version, Math::max);
+            queuedRemoval[0] = true;
+            return null;
+        });
+        if (dropped[0] != null) {
+            settle(id, dropped[0].version(), new PutResult.Stale(id, version));
+        }
+        if (queuedRemoval[0]) {
+            wakeWriter();
+        }
+    }
+
+    /** After something was queued: wakes the writer if it waits for work. */
+    private void wakeWriter() {
+        if (writerIdle) {
+            synchronized (signal) {
+                signal.notifyAll();
+            }
+        }
+    }
+
+    /** @return whether {@code c}, as stored underneath, is gone once the queued removals are written */
+    private boolean removing(ConnectionCheckpoint c) {
+        Long removal = removals.get(c.id());
+        return removal != null && c.version() <= removal;
     }
 
     @Override
@@ -256,7 +339,7 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
         Objects.requireNonNull(id, "id");
         checkOpen();
         ConnectionCheckpoint pending = queued.get(id);
-        Optional<ConnectionCheckpoint> stored = delegate.get(id);
+        Optional<ConnectionCheckpoint> stored = delegate.get(id).filter(c -> !removing(c));
         return pending != null && (stored.isEmpty() || stored.get().version() < pending.version())
                 ? Optional.of(pending) : stored;
     }
@@ -273,7 +356,9 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
         checkOpen();
         Map<ConnectionId, ConnectionCheckpoint> merged = new HashMap<>();
         for (ConnectionCheckpoint c : delegate.listByVip(vip)) {
-            merged.put(c.id(), c);
+            if (!removing(c)) {
+                merged.put(c.id(), c);
+            }
         }
         queued.forEach((id, pending) -> {
             if (id.vip().equals(vip)) {
@@ -381,6 +466,10 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
                 if (pending != null) {
                     write(pending);
                 }
+                Long removal = removals.get(id);
+                if (removal != null) {
+                    removeIfStillQueued(Map.of(id, removal));
+                }
                 lastWritten.remove(id);
             }
             return operation.get();
@@ -435,6 +524,38 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
     }
 
     /**
+     * Writes those of {@code batch} (connection to version) that are still queued as they were, as one batch. Under
+     * {@link #order}, or takes it.
+     */
+    private void removeIfStillQueued(Map<ConnectionId, Long> batch) {
+        order.lock();
+        try {
+            Map<ConnectionId, Long> still = new HashMap<>();
+            batch.forEach((id, version) -> {
+                if (version.equals(removals.get(id))) {
+                    still.put(id, version);
+                }
+            });
+            if (still.isEmpty()) {
+                return;
+            }
+            batchRemover.removeEach(still);
+            written.addAndGet(still.size());
+            still.forEach((id, version) -> {
+                removals.remove(id, version); // unless a newer removal or checkpoint replaced it meanwhile
+                lastWritten.remove(id);
+            });
+        } finally {
+            order.unlock();
+        }
+    }
+
+    /** @return whether no checkpoint and no removal is queued */
+    private boolean idle() {
+        return queued.isEmpty() && removals.isEmpty();
+    }
+
+    /**
      * Waits until nothing is queued. For tests and shutdown.
      *
      * @return whether the queue emptied within {@code timeout}
@@ -442,7 +563,7 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
     boolean awaitEmpty(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (signal) {
-            while (!queued.isEmpty()) {
+            while (!idle()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -485,11 +606,11 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
     }
 
     private void writeLoop() {
-        while (!closed || !queued.isEmpty()) {
+        while (!closed || !idle()) {
             try {
                 synchronized (signal) {
                     writerIdle = true;
-                    while (queued.isEmpty() && !closed) {
+                    while (idle() && !closed) {
                         signal.wait();
                     }
                     writerIdle = false;
@@ -500,6 +621,15 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
                 for (int from = 0; from < all.size(); from += BATCH) {
                     writeIfStillQueued(all.subList(from, Math.min(all.size(), from + BATCH)));
                 }
+                Map<ConnectionId, Long> gone = new HashMap<>();
+                for (Map.Entry<ConnectionId, Long> e : removals.entrySet()) {
+                    gone.put(e.getKey(), e.getValue());
+                    if (gone.size() == BATCH) {
+                        removeIfStillQueued(gone);
+                        gone = new HashMap<>();
+                    }
+                }
+                removeIfStillQueued(gone);
                 lingerNanos = lingerAfter(System.nanoTime() - round, lingerMaxNanos);
                 synchronized (signal) {
                     signal.notifyAll(); // for awaitEmpty
@@ -546,8 +676,10 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
             for (ConnectionCheckpoint c : new ArrayList<>(queued.values())) {
                 write(c);
             }
+            removeIfStillQueued(Map.copyOf(removals));
         } catch (RuntimeException e) {
-            LOG.warn("closed with {} checkpoints not written: {}", queued.size(), e.toString());
+            LOG.warn("closed with {} checkpoints and {} removals not written: {}", queued.size(), removals.size(),
+                    e.toString());
         } finally {
             order.unlock();
         }

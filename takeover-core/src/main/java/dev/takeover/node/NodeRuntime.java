@@ -69,17 +69,21 @@ public final class NodeRuntime implements AutoCloseable {
             boolean privileged = caps.tcpRepair() && caps.rawSockets();
             if (privileged && config.checkpoint().enabled()) {
                 Set<InetAddress> vips = config.vips().stream().map(Ipv4Address::toInetAddress).collect(Collectors.toSet());
-                writer = Executors.newFixedThreadPool(4, Thread.ofPlatform().name("checkpoint-", 0).daemon().factory());
-                // A synchronous put waits for a cluster round trip: off the event loops. A write-behind one (batched,
-                // async) only queues (a map update and a replica read): the event loop puts inline, so a reply's first
-                // byte waits for no thread hop. Removals wait for the cluster either way. Under sync and batched responses
-                // wait for their replicated checkpoint (see ConnectionCheckpoints.responding); under async only those
-                // with larger bodies.
+                // A synchronous write waits for a cluster round trip: off the event loops, on a pool. A write-behind
+                // one (batched, async) only queues (a map update, a replica read for a put): the event loop writes
+                // inline, so a reply's first byte waits for no thread hop, and removals queue with the puts. Under sync
+                // and batched responses wait for their replicated checkpoint (see ConnectionCheckpoints.responding);
+                // under async only those with larger bodies.
                 CheckpointConfig.Replication replication = config.checkpoint().replication();
-                Executor puts = replication == CheckpointConfig.Replication.SYNC ? writer : Checkpointing.INLINE;
+                Executor writes = Checkpointing.INLINE;
+                if (replication == CheckpointConfig.Replication.SYNC) {
+                    writer = Executors.newFixedThreadPool(4,
+                            Thread.ofPlatform().name("checkpoint-", 0).daemon().factory());
+                    writes = writer;
+                }
                 long smallBody = replication == CheckpointConfig.Replication.ASYNC ? SMALL_BODY : -1;
                 checkpointing = new Checkpointing(cluster.checkpoints(), node.name(), new KernelTcpCapture(), vips::contains,
-                        config.checkpoint().interval(), config.checkpoint().byteStep().bytes(), writer, puts, smallBody);
+                        config.checkpoint().interval(), config.checkpoint().byteStep().bytes(), writes, smallBody);
             }
             if (privileged) {
                 guard = RstGuard.install();

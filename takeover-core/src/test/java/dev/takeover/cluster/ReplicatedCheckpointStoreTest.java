@@ -63,4 +63,22 @@ class ReplicatedCheckpointStoreTest extends CheckpointStoreContract {
         assertThatThrownBy(() -> replicated.putEachIfNewer(List.of(checkpoint(id(1), "node-a", 2),
                 checkpoint(id(1), "node-a", 3)))).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aBatchOfRemovalsRemovesEachUpToItsVersionAcrossTheCluster() {
+        store.putIfNewer(checkpoint(id(1), "node-a", 3));
+        store.putIfNewer(checkpoint(id(2), "node-a", 7));
+        store.putIfNewer(checkpoint(id(3), "node-a", 1));
+        store.claim(id(3), "node-b");
+        ReplicatedCheckpointStore replicated = (ReplicatedCheckpointStore) store;
+
+        int removed = replicated.removeEach(java.util.Map.of(id(1), 3L, id(2), 6L, id(3), 1L, id(4), 9L));
+
+        assertThat(removed).as("id 2 is newer, id 4 was never there").isEqualTo(2);
+        assertThat(peer.get(id(1))).isEmpty();
+        assertThat(peer.get(id(2))).contains(checkpoint(id(2), "node-a", 7));
+        assertThat(peer.get(id(3))).as("a removal is not fenced by a claim").isEmpty();
+        assertThat(peer.claimant(id(3))).isEmpty();
+        assertThat(replicated.removeEach(java.util.Map.of())).isZero();
+    }
 }

@@ -267,6 +267,119 @@ class WriteBehindCheckpointStoreTest {
                 .isEqualTo(new PutResult.Stale(id(3), 4));
         assertThat(store.getAll(List.of(id(4)))).isEqualTo(Map.of(id(4), checkpoint(id(4), "n1", 4)));
         assertThat(store.queuedCount()).isZero();
+        local.putIfNewer(checkpoint(id(5), "n1", 1));
+        store.removeLater(id(5), 1);
+        assertThat(store.claim(id(5), "n2")).as("the queued removal is written first")
+                .isEqualTo(ClaimResult.NotFound.INSTANCE);
+    }
+
+    @Test
+    void aRemovalQueuesAndHidesTheCheckpointHereUntilTheWriterRemovesItUnderneath() throws Exception {
+        local.putIfNewer(checkpoint(id(1), "n1", 3));
+        local.putIfNewer(checkpoint(id(2), "n1", 5));
+
+        store.removeLater(id(1), 3);
+        store.removeLater(id(2), 4); // older than what is stored: leaves it
+        assertThat(local.get(id(1))).as("not removed underneath yet").isPresent();
+        assertThat(store.get(id(1))).as("but gone here").isEmpty();
+        assertThat(store.listByVip(VIP_A)).containsExactly(checkpoint(id(2), "n1", 5));
+        assertThat(store.putIfNewer(checkpoint(id(1), "n1", 2))).as("a late put of the closed connection")
+                .isEqualTo(new PutResult.Stale(id(1), 3));
+
+        store.start();
+        drained();
+        assertThat(local.get(id(1))).isEmpty();
+        assertThat(local.get(id(2))).contains(checkpoint(id(2), "n1", 5));
+    }
+
+    @Test
+    void aRemovalDropsTheQueuedCheckpointItCoversAndItsDurableWaiterHearsStale() throws Exception {
+        var durable = store.putDurably(checkpoint(id(1), "n1", 2));
+        store.removeLater(id(1), 2);
+
+        assertThat(durable).isCompletedWithValue(new PutResult.Stale(id(1), 2));
+        assertThat(store.queuedCount()).as("nothing left to put").isZero();
+        AtomicInteger puts = new AtomicInteger();
+        WriteBehindCheckpointStore counted = WriteBehindCheckpointStore.paused(InterceptedStore.of(local, (m, a) -> {
+            if (m.equals("putIfNewer")) {
+                puts.incrementAndGet();
+            }
+        }), "n1");
+        try {
+            counted.putIfNewer(checkpoint(id(3), "n1", 1));
+            counted.removeLater(id(3), 1);
+            counted.start();
+            assertThat(counted.awaitEmpty(Duration.ofSeconds(30))).isTrue();
+            assertThat(puts).as("the covered checkpoint was never written").hasValue(0);
+            assertThat(local.get(id(3))).isEmpty();
+        } finally {
+            counted.close();
+        }
+    }
+
+    @Test
+    void aLaterConnectionOnTheSameFourTupleReplacesAQueuedRemovalAndTheClosedOnesCheckpoint() throws Exception {
+        long closedAt = dev.takeover.checkpoint.Checkpointer.startingVersion(1_000);
+        long reopenedAt = dev.takeover.checkpoint.Checkpointer.startingVersion(1_001);
+        local.putIfNewer(checkpoint(id(1), "n1", closedAt + 9));
+        store.removeLater(id(1), closedAt + 9);
+
+        assertThat(store.putIfNewer(checkpoint(id(1), "n1", reopenedAt + 1))).isEqualTo(PutResult.Stored.INSTANCE);
+        store.removeLater(id(1), closedAt + 9); // the closed connection's removal again: the newer checkpoint stays
+        assertThat(store.get(id(1)).orElseThrow().version()).isEqualTo(reopenedAt + 1);
+
+        store.start();
+        drained();
+        assertThat(local.get(id(1)).orElseThrow().version()).isEqualTo(reopenedAt + 1);
+    }
+
+    @Test
+    void connectionsOpeningAndClosingOnFewFourTuplesFromManyThreadsLeaveExactlyTheLastOnes() throws Exception {
+        store.start();
+        int threads = 4;
+        int tuples = 8;
+        int cycles = 300;
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_000);
+        // per tuple, the version the last cycle ended with, and whether it closed
+        long[][] last = new long[threads * tuples][2];
+        List<Thread> clients = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int first = t * tuples;
+            clients.add(Thread.ofPlatform().start(() -> {
+                var random = java.util.concurrent.ThreadLocalRandom.current();
+                for (int cycle = 0; cycle < cycles; cycle++) {
+                    int n = first + random.nextInt(tuples);
+                    long v = dev.takeover.checkpoint.Checkpointer.startingVersion(clock.incrementAndGet());
+                    int checkpoints = 1 + random.nextInt(3);
+                    for (int k = 1; k <= checkpoints; k++) {
+                        store.putIfNewer(checkpoint(id(n), "n1", v + k));
+                    }
+                    boolean closes = random.nextInt(3) > 0;
+                    if (closes) {
+                        store.removeLater(id(n), v + checkpoints);
+                    }
+                    last[n] = new long[] {v + checkpoints, closes ? 1 : 0};
+                    if (cycle % 16 == 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(random.nextLong(2_000_000));
+                    }
+                }
+            }));
+        }
+        for (Thread t : clients) {
+            t.join(60_000);
+        }
+
+        drained();
+        for (int n = 0; n < threads * tuples; n++) {
+            if (last[n][0] == 0) {
+                continue; // never used
+            }
+            if (last[n][1] == 1) {
+                assertThat(local.get(id(n))).as("tuple %d closed last", n).isEmpty();
+            } else {
+                assertThat(local.get(id(n)).orElseThrow().version()).as("tuple %d open", n).isEqualTo(last[n][0]);
+            }
+        }
     }
 
     @Test

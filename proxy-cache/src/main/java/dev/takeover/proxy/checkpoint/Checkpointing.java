@@ -17,9 +17,9 @@ import java.util.function.Predicate;
  *                     another node, so only those are checkpointed
  * @param interval     longest time between progress checkpoints of a long response
  * @param byteStep     bytes between progress checkpoints at 1 MiB/s; scaled by the measured rate
- * @param writer       runs the store calls that may block on replication (removals), off the event loops
- * @param puts         runs {@link CheckpointStore#putIfNewer}: {@code writer} when puts wait for the cluster, a
- *                     direct executor when the store only queues them, so a reply's first byte needs no thread hop
+ * @param writes       runs the store's writes ({@link CheckpointStore#putIfNewer},
+ *                     {@link CheckpointStore#removeLater}): a thread pool when they wait for the cluster,
+ *                     {@link #INLINE} when the store only queues them, so that a reply's first byte needs no thread hop
  * @param smallBody    responses with a known body of at most this many bytes are not checkpointed before their
  *                     first byte, only once complete (idle): with write-behind replication a small response is sent
  *                     whole in less time than its checkpoint takes to replicate, so waiting would double its latency
@@ -28,18 +28,18 @@ import java.util.function.Predicate;
  *                     response waits all the same ({@code checkpoint.replication: batched})
  */
 public record Checkpointing(CheckpointStore store, String node, TcpCapture capture, Predicate<InetAddress> virtual,
-                            Duration interval, long byteStep, Executor writer, Executor puts, long smallBody) {
+                            Duration interval, long byteStep, Executor writes, long smallBody) {
 
     /**
-     * {@code puts} for a store whose puts only queue: they run on the caller's thread, and a connection with no write
-     * on its way puts at once, with no future to chain.
+     * {@code writes} for a store whose writes only queue: they run on the caller's thread, and a connection with no
+     * write on its way puts at once, with no future to chain.
      */
     public static final Executor INLINE = Runnable::run;
 
-    /** Puts and removals both on {@code writer}; every response waits for its checkpoint. */
+    /** Every response waits for its checkpoint. */
     public Checkpointing(CheckpointStore store, String node, TcpCapture capture, Predicate<InetAddress> virtual,
-                         Duration interval, long byteStep, Executor writer) {
-        this(store, node, capture, virtual, interval, byteStep, writer, writer, -1);
+                         Duration interval, long byteStep, Executor writes) {
+        this(store, node, capture, virtual, interval, byteStep, writes, -1);
     }
 
     public Checkpointing {
@@ -47,8 +47,7 @@ public record Checkpointing(CheckpointStore store, String node, TcpCapture captu
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(capture, "capture");
         Objects.requireNonNull(virtual, "virtual");
-        Objects.requireNonNull(writer, "writer");
-        Objects.requireNonNull(puts, "puts");
+        Objects.requireNonNull(writes, "writes");
         if (interval == null || interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("checkpoint interval must be positive, was " + interval);
         }

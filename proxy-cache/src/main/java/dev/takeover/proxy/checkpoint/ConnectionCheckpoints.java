@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * response is sent ({@link ProgressSchedule}), when a response is complete (idle again), and the
  * checkpoint is removed when the connection closes.
  *
- * <p>Writes run on the {@link Checkpointing#writer()} executor, chained: one connection's writes
+ * <p>Writes run on the {@link Checkpointing#writes()} executor, chained: one connection's writes
  * reach the store in order (so the removal comes last), different connections' in parallel. A
  * failed write is logged and the connection goes on: serving beats being resumable.
  *
@@ -92,7 +92,7 @@ public final class ConnectionCheckpoints {
         }
         ConnectionId id = new ConnectionId(vip, local.getPort(), client, remote.getPort());
         ConnectionCheckpoints c = new ConnectionCheckpoints(config, channel, clock, id, captured.get().tcp(),
-                new HttpProgress(), 0, captured.get().receivedBytes());
+                new HttpProgress(), Checkpointer.startingVersion(clock.millis()), captured.get().receivedBytes());
         c.write();
         return c;
     }
@@ -202,16 +202,21 @@ public final class ConnectionCheckpoints {
         write();
     }
 
-    /** The connection closed: its checkpoint goes, after any write still on its way. */
+    /**
+     * The connection closed: its checkpoint goes, after any write still on its way. A write-behind store queues the
+     * removal with its puts ({@link CheckpointStore#removeLater}), on the thread that puts; one removal transaction per
+     * closed connection fell seconds behind a few hundred closes a second, and a client reusing a port then met its
+     * old connection's checkpoint.
+     */
     public void closed() {
         long version = lastVersion;
         tail = tail.thenRunAsync(() -> {
             try {
-                config.store().remove(id, version);
+                config.store().removeLater(id, version);
             } catch (RuntimeException e) {
                 log.warn("could not remove the checkpoint of {}: {}", id, e.toString());
             }
-        }, config.writer());
+        }, config.writes());
     }
 
     private void syncSent(long sent) {
@@ -238,7 +243,7 @@ public final class ConnectionCheckpoints {
         ConnectionCheckpoint checkpoint = checkpointer.checkpoint(clock.millis());
         lastVersion = checkpoint.version();
         CheckpointStore store = config.store();
-        if (!durable && config.puts() == Checkpointing.INLINE && tail.isDone()) {
+        if (!durable && config.writes() == Checkpointing.INLINE && tail.isDone()) {
             // Nothing of this connection's is on its way, and a write-behind put only queues: put it now, without the
             // futures of a chain (the hot path of a keep-alive connection, a put per response).
             try {
@@ -248,7 +253,7 @@ public final class ConnectionCheckpoints {
             }
             return tail;
         }
-        tail = tail.thenComposeAsync(v -> put(store, checkpoint, durable), config.puts());
+        tail = tail.thenComposeAsync(v -> put(store, checkpoint, durable), config.writes());
         return tail;
     }
 

@@ -132,7 +132,7 @@ class ProxyCheckpointTest {
                 });
         proxy = ProxyServer.start(ProxySettings.of(new InetSocketAddress("127.0.0.1", 0), origin.uri()), Clock.systemUTC(),
                 new Checkpointing(writeBehind, "n1", new FixedTcpCapture(TCP, 0, true), a -> a.isLoopbackAddress(),
-                        Duration.ofMillis(20), 1 << 20, writer, Checkpointing.INLINE, 64 * 1024));
+                        Duration.ofMillis(20), 1 << 20, Checkpointing.INLINE, 64 * 1024));
         origin.fixed("/small", "s".repeat(100).getBytes(), "Cache-Control", "max-age=60");
         origin.fixed("/large", "L".repeat(200 * 1024).getBytes(), "Cache-Control", "max-age=60");
         String small = "GET /small HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -158,6 +158,52 @@ class ProxyCheckpointTest {
                 .map(e -> ((CheckpointEvent.Stored) e).checkpoint().version()).toList();
         assertThat(versions).as("every put stored, in the connection's order").isSorted().doesNotHaveDuplicates()
                 .hasSize(puts.get()).hasSizeGreaterThan(6);
+    }
+
+    @Test
+    void aClientReopeningFromThePortOfAClosedConnectionIsCheckpointedBeforeTheOldRemovalIsWritten() throws Exception {
+        proxy.close();
+        java.util.concurrent.atomic.AtomicInteger removalsHeld = new java.util.concurrent.atomic.AtomicInteger();
+        // Removals held back, as a write-behind store's wait for its writer's next round (seconds behind, under load).
+        CheckpointStore holdingRemovals = (CheckpointStore) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {CheckpointStore.class}, (p, method, args) -> {
+                    if (method.getName().equals("removeLater")) {
+                        removalsHeld.incrementAndGet();
+                        return null;
+                    }
+                    return method.invoke(store, args);
+                });
+        proxy = ProxyServer.start(ProxySettings.of(new InetSocketAddress("127.0.0.1", 0), origin.uri()), Clock.systemUTC(),
+                new Checkpointing(holdingRemovals, "n1", new FixedTcpCapture(TCP, 0, true), a -> a.isLoopbackAddress(),
+                        Duration.ofMillis(20), 1 << 20, Executors.newSingleThreadExecutor()));
+        origin.fixed("/a", "alpha-body".getBytes(), "Cache-Control", "max-age=60");
+        String closing = "GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        String again = "GET /a HTTP/1.1\r\nHost: x\r\nX-Again: yes\r\n\r\n";
+        int port;
+        try (Socket first = new Socket()) {
+            first.setReuseAddress(true);
+            first.bind(new InetSocketAddress("127.0.0.1", 0));
+            port = first.getLocalPort();
+            first.connect(proxy.address());
+            first.getOutputStream().write(closing.getBytes(StandardCharsets.ISO_8859_1));
+            first.getInputStream().readAllBytes(); // the proxy closes first: the port is free again at once
+        }
+        var id = new dev.takeover.checkpoint.ConnectionId(dev.takeover.checkpoint.ConnectionId.ipv4("127.0.0.1"),
+                proxy.address().getPort(), dev.takeover.checkpoint.ConnectionId.ipv4("127.0.0.1"), port);
+        await(() -> removalsHeld.get() == 1);
+        ConnectionCheckpoint closed = store.get(id).orElseThrow();
+
+        try (Socket second = new Socket()) {
+            second.setReuseAddress(true);
+            second.bind(new InetSocketAddress("127.0.0.1", port));
+            second.connect(proxy.address());
+            second.getOutputStream().write(again.getBytes(StandardCharsets.ISO_8859_1));
+            readResponse(second.getInputStream(), 10);
+            await(() -> store.get(id).map(c -> c.http() instanceof HttpLayer.Idle idle
+                    && idle.receivedBytes() == again.length()).orElse(false));
+            assertThat(store.get(id).orElseThrow().version()).as("the new connection's checkpoints are newer")
+                    .isGreaterThan(closed.version());
+        }
     }
 
     @Test
