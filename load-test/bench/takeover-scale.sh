@@ -3,20 +3,35 @@
 # n2 crashed (link cut, processes killed). Reports, per survivor, the time from the membership event to the last
 # rebuilt socket and to the last resumed connection, and whether every connection survived: each idle one asks a
 # second object on its connection after the takeover, each download is read to its end, every byte checked.
-# Brings the lab up (replacing any), runs, takes it down. Root. Every wait is bounded.
-# Usage: takeover-scale.sh [--connections N] [--active A]
+# Brings the lab up (replacing any), runs, takes it down. Root. Every wait and load run is bounded.
+# Before the connections open, every node serves wrk's load through one of its VIPs for W seconds (cached 1 KiB hits on
+# keep-alive connections, then as many on new connections), then rests: as a node of a running cluster has served
+# traffic before a peer dies, the survivors' proxy and checkpoint paths are compiled, and what the takeover compiles
+# is its own code. --warm 0 skips it (every survivor cold, as before session 13).
+# Usage: takeover-scale.sh [--connections N] [--active A] [--warm W]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-N=10000 A=100
+N=10000 A=100 WARM=8
 while (($#)); do case "$1" in
-  --connections) N=$2; shift 2;; --active) A=$2; shift 2;;
-  *) echo "usage: $0 [--connections N] [--active A]" >&2; exit 2;; esac; done
+  --connections) N=$2; shift 2;; --active) A=$2; shift 2;; --warm) WARM=$2; shift 2;;
+  *) echo "usage: $0 [--connections N] [--active A] [--warm W]" >&2; exit 2;; esac; done
 [[ $(id -u) == 0 ]] || { echo "needs root (the lab builds network namespaces)" >&2; exit 2; }
+((WARM == 0)) || command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk), or --warm 0" >&2; exit 2; }
 
 OUT="$ROOT/load-test/results/takeover-scale-$(date -u +%Y%m%d-%H%M%S)"; mkdir -p "$OUT"
 cleanup() { exec 3>&- 2>/dev/null || true; "$ROOT/bin/takeover" lab down >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 "$ROOT/bin/takeover" lab up --nodes 3 >"$OUT/lab-up.txt" 2>&1
+if ((WARM > 0)); then   # n1, n2 and n3 at once, through their first VIPs; wrk -d bounds each run
+  for vip in 198.18.0.101 198.18.0.103 198.18.0.105; do
+    ip netns exec tko-client curl -s -o /dev/null "http://$vip/synthetic/1k"
+    { ip netns exec tko-client wrk -t1 -c8 -d"${WARM}s" "http://$vip/synthetic/1k"
+      ip netns exec tko-client wrk -t1 -c8 -d"${WARM}s" -H 'Connection: close' "http://$vip/synthetic/1k"
+    } >"$OUT/warm-$vip.txt" 2>&1 &
+  done
+  wait
+  sleep 3   # the closed connections' checkpoints removed, the write-behind queues drained
+fi
 mkfifo "$OUT/control"
 TAKEOVER_JAVA_OPTS="-Xmx1g" ip netns exec tko-client "$ROOT/bin/takeover" lab scale-client \
   --vips 198.18.0.103,198.18.0.104 --connections "$N" --active "$A" --active-size 64m \
