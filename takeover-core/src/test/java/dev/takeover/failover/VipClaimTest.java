@@ -171,6 +171,35 @@ class VipClaimTest {
     }
 
     @Test
+    void afterTheFirstPartTwoPartsAreClaimedAtOnceSoOneHeldAtTheStoreDoesNotHoldTheNext() throws Exception {
+        ConnectionCheckpoint third = checkpoint(id(3), "n2", 5);
+        node.checkpoints().remove(id(3), Long.MAX_VALUE);
+        node.checkpoints().putIfNewer(third);
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        AtomicInteger claimAlls = new AtomicInteger();
+        CheckpointStore store = InterceptedStore.of(node.checkpoints(), (method, args) -> {
+            // the second part's transaction (the second claimAll) waits at the store
+            if (method.equals("claimAll") && claimAlls.incrementAndGet() == 2) {
+                gate.get(10, TimeUnit.SECONDS);
+            }
+        });
+        Failover.Context held = new Failover.Context("n1", "lo", 24, Clock.systemUTC(), null, null, node.vips(), store,
+                null, null, vip -> { });
+        VipClaim claim = VipClaim.start(held, VIP_A, "n2", List.of(first, second, third), 1, vip -> Set.of(), s -> { });
+        claim.addressUp();
+
+        assertThat(VipClaim.CLAIM_THREADS).as("the default").isEqualTo(2);
+        assertThat(CompletableFuture.supplyAsync(() -> claim.awaitMine(third.id())).get(10, TimeUnit.SECONDS))
+                .as("the third part, claimed while the second waits").isEqualTo(third);
+        assertThat(CompletableFuture.supplyAsync(() -> claim.awaitMine(second.id()))).isNotDone();
+
+        gate.complete(null);
+        VipClaim.Result result = awaiting(claim).get(10, TimeUnit.SECONDS);
+        assertThat(result.mine()).containsOnlyKeys(first.id(), second.id(), third.id());
+        assertThat(claimAlls).hasValue(3);
+    }
+
+    @Test
     void aLaterPartThatCannotBeClaimedIsLeftToBeResetWithoutFailingThePartsBefore() throws Exception {
         CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
         AtomicInteger claimAlls = new AtomicInteger();
