@@ -4,10 +4,10 @@
 # rebuilt socket and to the last resumed connection, and whether every connection survived: each idle one asks a
 # second object on its connection after the takeover, each download is read to its end, every byte checked.
 # Brings the lab up (replacing any), runs, takes it down. Root. Every wait and load run is bounded.
-# Before the connections open, each node in turn serves wrk's load through one of its VIPs for W seconds (cached 1 KiB hits on
-# keep-alive connections, then as many on new connections), then rests: as a node of a running cluster has served
-# traffic before a peer dies, the survivors' proxy and checkpoint paths are compiled, and what the takeover compiles
-# is its own code. --warm 0 skips it (every survivor cold, as before session 13).
+# Before the connections open, each node in turn serves wrk's load through one of its VIPs for W seconds (cached
+# 1 KiB hits on keep-alive connections, then as many on new connections), then rests: as a node of a running cluster
+# has served traffic before a peer dies, the survivors' proxy and checkpoint paths are compiled, and what the takeover
+# compiles is its own code. --warm 0 skips it (every survivor cold, as before session 13).
 # Usage: takeover-scale.sh [--connections N] [--active A] [--warm W]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
