@@ -208,8 +208,13 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
      * {@link #start()}. For tests.
      */
     static WriteBehindCheckpointStore paused(CheckpointStore delegate, String nodeName) {
+        return paused(delegate, BatchRemover.oneByOne(delegate), nodeName);
+    }
+
+    /** As {@link #paused(CheckpointStore, String)}, writing its removals through {@code batchRemover}. For tests. */
+    static WriteBehindCheckpointStore paused(CheckpointStore delegate, BatchRemover batchRemover, String nodeName) {
         return new WriteBehindCheckpointStore(delegate, batch -> batch.stream().map(delegate::putIfNewer).toList(),
-                BatchRemover.oneByOne(delegate), nodeName, CheckpointConfig.DEFAULT_LINGER);
+                batchRemover, nodeName, CheckpointConfig.DEFAULT_LINGER);
     }
 
     /** A checkpoint the writer stored: its version and owner. */
@@ -550,6 +555,19 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
         }
     }
 
+    /** Writes the queued removals, {@value #BATCH} per batch. */
+    private void writeRemovals() {
+        Map<ConnectionId, Long> batch = new HashMap<>();
+        for (Map.Entry<ConnectionId, Long> e : removals.entrySet()) {
+            batch.put(e.getKey(), e.getValue());
+            if (batch.size() == BATCH) {
+                removeIfStillQueued(batch);
+                batch = new HashMap<>();
+            }
+        }
+        removeIfStillQueued(batch);
+    }
+
     /** @return whether no checkpoint and no removal is queued */
     private boolean idle() {
         return queued.isEmpty() && removals.isEmpty();
@@ -621,15 +639,7 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
                 for (int from = 0; from < all.size(); from += BATCH) {
                     writeIfStillQueued(all.subList(from, Math.min(all.size(), from + BATCH)));
                 }
-                Map<ConnectionId, Long> gone = new HashMap<>();
-                for (Map.Entry<ConnectionId, Long> e : removals.entrySet()) {
-                    gone.put(e.getKey(), e.getValue());
-                    if (gone.size() == BATCH) {
-                        removeIfStillQueued(gone);
-                        gone = new HashMap<>();
-                    }
-                }
-                removeIfStillQueued(gone);
+                writeRemovals();
                 lingerNanos = lingerAfter(System.nanoTime() - round, lingerMaxNanos);
                 synchronized (signal) {
                     signal.notifyAll(); // for awaitEmpty
@@ -676,7 +686,7 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
             for (ConnectionCheckpoint c : new ArrayList<>(queued.values())) {
                 write(c);
             }
-            removeIfStillQueued(Map.copyOf(removals));
+            writeRemovals();
         } catch (RuntimeException e) {
             LOG.warn("closed with {} checkpoints and {} removals not written: {}", queued.size(), removals.size(),
                     e.toString());

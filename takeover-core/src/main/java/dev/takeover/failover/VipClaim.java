@@ -23,11 +23,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The cluster's side of one VIP takeover, on a thread of its own: claim the VIP in the directory (one survivor wins),
- * then claim its checkpointed connections, {@link #PART} per transaction in the order listed, and set aside those whose
- * four-tuple a newer connection on this node holds. Each part's connections can be rebuilt ({@link #awaitMine}) while
- * the next part is claimed: one transaction for thousands of connections kept every rebuild waiting for a second
- * (BENCHMARKS, "Takeover scale"). The newer connections are listed ({@code ss}) once {@link VipTakeover} reports the
- * address up ({@link #addressUp}), beside the claims rather than after them: the fork costs 10-90 ms on a loaded node.
+ * then claim its checkpointed connections, {@link #PART} per transaction in the order listed (after the first part,
+ * {@link #CLAIM_THREADS} parts at once), and set aside those whose four-tuple a newer connection on this node holds.
+ * Each part's connections can be rebuilt ({@link #awaitMine}) while the next part is claimed: one transaction for
+ * thousands of connections kept every rebuild waiting for a second (BENCHMARKS, "Takeover scale"). The newer
+ * connections are listed ({@code ss}) once {@link VipTakeover} reports the address up ({@link #addressUp}), beside the
+ * claims rather than after them: the fork costs 10-90 ms on a loaded node.
  *
  * <p>Each of these cluster writes waits for the cache topology that follows a view change: 100-700 ms on a loaded
  * node. {@link VipTakeover} therefore puts the address up, sends gratuitous ARP and probes the clients meanwhile, and

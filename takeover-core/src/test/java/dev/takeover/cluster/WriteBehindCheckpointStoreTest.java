@@ -318,6 +318,28 @@ class WriteBehindCheckpointStoreTest {
     }
 
     @Test
+    void queuedRemovalsAreWrittenInBatches() throws Exception {
+        List<Integer> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        WriteBehindCheckpointStore batched = WriteBehindCheckpointStore.paused(local, versions -> {
+            batches.add(versions.size());
+            versions.forEach(local::remove);
+        }, "n1");
+        try {
+            for (int n = 0; n < 300; n++) {
+                local.putIfNewer(checkpoint(id(n), "n1", 2));
+                batched.removeLater(id(n), 2);
+            }
+            batched.start();
+            assertThat(batched.awaitEmpty(Duration.ofSeconds(30))).isTrue();
+            assertThat(batches).containsExactlyInAnyOrder(WriteBehindCheckpointStore.BATCH,
+                    WriteBehindCheckpointStore.BATCH, 300 - 2 * WriteBehindCheckpointStore.BATCH);
+            assertThat(local.listByVip(VIP_A)).isEmpty();
+        } finally {
+            batched.close();
+        }
+    }
+
+    @Test
     void aLaterConnectionOnTheSameFourTupleReplacesAQueuedRemovalAndTheClosedOnesCheckpoint() throws Exception {
         long closedAt = dev.takeover.checkpoint.Checkpointer.startingVersion(1_000);
         long reopenedAt = dev.takeover.checkpoint.Checkpointer.startingVersion(1_001);
