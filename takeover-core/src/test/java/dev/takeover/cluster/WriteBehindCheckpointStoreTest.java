@@ -48,6 +48,18 @@ class WriteBehindCheckpointStoreTest {
         });
     }
 
+    /** Runs {@code work} on {@code threads} threads at once, each given its number, and waits for them (bounded). */
+    private static void onThreads(int threads, java.util.function.IntConsumer work) throws InterruptedException {
+        List<Thread> started = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int number = t;
+            started.add(Thread.ofPlatform().start(() -> work.accept(number)));
+        }
+        for (Thread t : started) {
+            t.join(60_000);
+        }
+    }
+
     /** Waits until the writer has emptied the queue (bounded: a hang guard). */
     private void drained() throws InterruptedException {
         assertThat(store.awaitEmpty(Duration.ofSeconds(30))).as("the writer drains the queue").isTrue();
@@ -211,23 +223,17 @@ class WriteBehindCheckpointStoreTest {
         int threads = 4;
         int connections = 50;
         int bursts = 40;
-        List<Thread> putters = new java.util.ArrayList<>();
-        for (int t = 0; t < threads; t++) {
+        onThreads(threads, t -> {
             int first = t * connections;
-            putters.add(Thread.ofPlatform().start(() -> {
-                for (int burst = 1; burst <= bursts; burst++) {
-                    for (int n = first; n < first + connections; n++) {
-                        store.putIfNewer(checkpoint(id(n), "n1", burst));
-                    }
-                    // a burst each, some after the writer went idle again: each put after that must wake it
-                    java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.ThreadLocalRandom.current()
-                            .nextLong(3_000_000));
+            for (int burst = 1; burst <= bursts; burst++) {
+                for (int n = first; n < first + connections; n++) {
+                    store.putIfNewer(checkpoint(id(n), "n1", burst));
                 }
-            }));
-        }
-        for (Thread t : putters) {
-            t.join(60_000);
-        }
+                // a burst each, some after the writer went idle again: each put after that must wake it
+                java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.ThreadLocalRandom.current()
+                        .nextLong(3_000_000));
+            }
+        });
 
         drained();
         for (int n = 0; n < threads * connections; n++) {
@@ -364,32 +370,25 @@ class WriteBehindCheckpointStoreTest {
         java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_000);
         // per tuple, the version the last cycle ended with, and whether it closed
         long[][] last = new long[threads * tuples][2];
-        List<Thread> clients = new java.util.ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int first = t * tuples;
-            clients.add(Thread.ofPlatform().start(() -> {
-                var random = java.util.concurrent.ThreadLocalRandom.current();
-                for (int cycle = 0; cycle < cycles; cycle++) {
-                    int n = first + random.nextInt(tuples);
-                    long v = dev.takeover.checkpoint.Checkpointer.startingVersion(clock.incrementAndGet());
-                    int checkpoints = 1 + random.nextInt(3);
-                    for (int k = 1; k <= checkpoints; k++) {
-                        store.putIfNewer(checkpoint(id(n), "n1", v + k));
-                    }
-                    boolean closes = random.nextInt(3) > 0;
-                    if (closes) {
-                        store.removeLater(id(n), v + checkpoints);
-                    }
-                    last[n] = new long[] {v + checkpoints, closes ? 1 : 0};
-                    if (cycle % 16 == 0) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(random.nextLong(2_000_000));
-                    }
+        onThreads(threads, t -> { // each thread has tuples of its own
+            var random = java.util.concurrent.ThreadLocalRandom.current();
+            for (int cycle = 0; cycle < cycles; cycle++) {
+                int n = t * tuples + random.nextInt(tuples);
+                long v = dev.takeover.checkpoint.Checkpointer.startingVersion(clock.incrementAndGet());
+                int checkpoints = 1 + random.nextInt(3);
+                for (int k = 1; k <= checkpoints; k++) {
+                    store.putIfNewer(checkpoint(id(n), "n1", v + k));
                 }
-            }));
-        }
-        for (Thread t : clients) {
-            t.join(60_000);
-        }
+                boolean closes = random.nextInt(3) > 0;
+                if (closes) {
+                    store.removeLater(id(n), v + checkpoints);
+                }
+                last[n] = new long[] {v + checkpoints, closes ? 1 : 0};
+                if (cycle % 16 == 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(random.nextLong(2_000_000));
+                }
+            }
+        });
 
         drained();
         for (int n = 0; n < threads * tuples; n++) {
