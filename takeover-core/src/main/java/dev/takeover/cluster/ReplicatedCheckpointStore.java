@@ -155,14 +155,16 @@ public final class ReplicatedCheckpointStore implements CheckpointStore {
     public boolean remove(ConnectionId id, long version) {
         Objects.requireNonNull(id, "id");
         String key = id.key();
-        return transaction("remove " + key, () -> {
-            StoredEntry e = lockAndRead(key);
-            if (e == null || e.checkpoint().version() > version) {
-                return false;
-            }
-            writing.remove(key);
-            return true;
-        });
+        return transaction("remove " + key, () -> removeIfCovered(key, lockAndRead(key), version));
+    }
+
+    /** Removes the locked entry {@code e} of {@code key} (null: absent) if its version is at most {@code version}. */
+    private boolean removeIfCovered(String key, StoredEntry e, long version) {
+        if (e == null || e.checkpoint().version() > version) {
+            return false;
+        }
+        writing.remove(key);
+        return true;
     }
 
     /**
@@ -184,8 +186,7 @@ public final class ReplicatedCheckpointStore implements CheckpointStore {
             int removed = 0;
             for (Map.Entry<String, Long> e : byKey.entrySet()) {
                 byte[] value = current.get(e.getKey());
-                if (value != null && StoredEntry.decode(value).checkpoint().version() <= e.getValue()) {
-                    writing.remove(e.getKey());
+                if (removeIfCovered(e.getKey(), value == null ? null : StoredEntry.decode(value), e.getValue())) {
                     removed++;
                 }
             }

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -205,23 +206,25 @@ final class VipClaim {
         onStep.accept("directory");
         Map<ConnectionId, ConnectionCheckpoint> mine = new ConcurrentHashMap<>();
         List<ConnectionCheckpoint> dropped = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger next = new AtomicInteger();
-        Runnable claimer = () -> {
-            for (int p = next.getAndIncrement(); p < parts.size(); p = next.getAndIncrement()) {
-                Map<ConnectionId, ConnectionCheckpoint> part = claimPart(ctx, p);
-                if (!part.isEmpty()) {
-                    dropped.addAll(withoutNewerConnections(ctx, part, live.join()));
-                }
-                mine.putAll(part);
-                claimed.get(p).complete(Map.copyOf(part));
-                if (p == 0) {
-                    return; // alone: see below
-                }
+        IntConsumer claimOne = p -> {
+            Map<ConnectionId, ConnectionCheckpoint> part = claimPart(ctx, p);
+            if (!part.isEmpty()) {
+                dropped.addAll(withoutNewerConnections(ctx, part, live.join()));
             }
+            mine.putAll(part);
+            claimed.get(p).complete(Map.copyOf(part));
         };
         // The first part alone, on this thread: its failure fails the claim while nothing can have been rebuilt yet.
         // Then the rest in the order listed, CLAIM_THREADS at a time.
-        claimer.run();
+        if (!parts.isEmpty()) {
+            claimOne.accept(0);
+        }
+        AtomicInteger next = new AtomicInteger(1);
+        Runnable claimer = () -> {
+            for (int p = next.getAndIncrement(); p < parts.size(); p = next.getAndIncrement()) {
+                claimOne.accept(p);
+            }
+        };
         List<CompletableFuture<Void>> others = new ArrayList<>();
         for (int t = 1; t < Math.min(CLAIM_THREADS, parts.size() - 1); t++) {
             String name = "claim-" + vip.getHostAddress() + "-" + t;
