@@ -15,7 +15,11 @@ import org.junit.jupiter.api.Test;
 class AwaitRetransmissionTest {
     private static final Duration WAIT = Duration.ofSeconds(2);
 
-    /** Lets {@code millis} pass on the channel's clock and runs what fell due. */
+    /**
+     * Lets {@code millis} pass on the channel's clock and runs what fell due. Each test freezes that clock first, so
+     * that only this moves it: otherwise it also runs with real time, and a millisecond passing on a busy machine
+     * between arming the wait and checking it failed a test.
+     */
     private static void elapse(EmbeddedChannel ch, long millis) {
         ch.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
         ch.runScheduledPendingTasks();
@@ -24,6 +28,7 @@ class AwaitRetransmissionTest {
     @Test
     void anArmedConnectionThatReadsNothingIsClosedWhenTheWaitEnds() {
         EmbeddedChannel ch = new EmbeddedChannel(new AwaitRetransmission(37));
+        ch.freezeTime();
         ch.pipeline().fireUserEventTriggered(new AwaitRetransmission.Deadline(WAIT));
         elapse(ch, WAIT.toMillis() - 1);
         assertThat(ch.isOpen()).as("not before the wait ends").isTrue();
@@ -34,6 +39,7 @@ class AwaitRetransmissionTest {
     @Test
     void bytesThatComeAgainPassThroughAndEndTheWait() {
         EmbeddedChannel ch = new EmbeddedChannel(new AwaitRetransmission(37));
+        ch.freezeTime();
         ch.pipeline().fireUserEventTriggered(new AwaitRetransmission.Deadline(WAIT));
         ch.writeInbound(Unpooled.copiedBuffer(new byte[] {'G', 'E', 'T'}));
         ByteBuf read = ch.readInbound();
@@ -47,6 +53,7 @@ class AwaitRetransmissionTest {
     @Test
     void bytesBeforeTheArmingEndTheWaitToo() {
         EmbeddedChannel ch = new EmbeddedChannel(new AwaitRetransmission(37));
+        ch.freezeTime();
         ch.writeInbound(Unpooled.copiedBuffer(new byte[] {'G'}));
         ((ByteBuf) ch.readInbound()).release();
         ch.pipeline().fireUserEventTriggered(new AwaitRetransmission.Deadline(WAIT));
@@ -58,6 +65,7 @@ class AwaitRetransmissionTest {
     void anUnarmedConnectionWaitsForItsArming() {
         // The takeover still guards the VIP: a reset now would be dropped and leave the client hanging.
         EmbeddedChannel ch = new EmbeddedChannel(new AwaitRetransmission(37));
+        ch.freezeTime();
         elapse(ch, WAIT.toMillis() * 10);
         assertThat(ch.isOpen()).isTrue();
     }
@@ -65,6 +73,7 @@ class AwaitRetransmissionTest {
     @Test
     void aSecondArmingDoesNotMoveTheDeadline() {
         EmbeddedChannel ch = new EmbeddedChannel(new AwaitRetransmission(37));
+        ch.freezeTime();
         ch.pipeline().fireUserEventTriggered(new AwaitRetransmission.Deadline(WAIT));
         ch.advanceTimeBy(WAIT.toMillis() / 2, TimeUnit.MILLISECONDS);
         ch.pipeline().fireUserEventTriggered(new AwaitRetransmission.Deadline(WAIT));
@@ -81,6 +90,7 @@ class AwaitRetransmissionTest {
                 seen[0] = evt;
             }
         });
+        ch.freezeTime();
         ch.pipeline().fireUserEventTriggered("other");
         assertThat(seen[0]).isEqualTo("other");
     }
@@ -102,6 +112,7 @@ class AwaitRetransmissionTest {
                     }
                 });
         ch.register();
+        ch.freezeTime();
         assertThat(ch.pipeline().get(AwaitRetransmission.class)).isNotNull();
         ch.pipeline().fireUserEventTriggered(new AwaitRetransmission.Deadline(WAIT));
         elapse(ch, WAIT.toMillis());
