@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -213,8 +214,14 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
 
     /** As {@link #paused(CheckpointStore, String)}, writing its removals through {@code batchRemover}. For tests. */
     static WriteBehindCheckpointStore paused(CheckpointStore delegate, BatchRemover batchRemover, String nodeName) {
-        return new WriteBehindCheckpointStore(delegate, batch -> batch.stream().map(delegate::putIfNewer).toList(),
-                batchRemover, nodeName, CheckpointConfig.DEFAULT_LINGER);
+        return paused(delegate, batch -> batch.stream().map(delegate::putIfNewer).toList(), batchRemover, nodeName);
+    }
+
+    /** As {@link #paused(CheckpointStore, String)}, writing through {@code batchWriter} and {@code batchRemover}. */
+    static WriteBehindCheckpointStore paused(CheckpointStore delegate, BatchWriter batchWriter,
+            BatchRemover batchRemover, String nodeName) {
+        return new WriteBehindCheckpointStore(delegate, batchWriter, batchRemover, nodeName,
+                CheckpointConfig.DEFAULT_LINGER);
     }
 
     /** A checkpoint the writer stored: its version and owner. */
@@ -459,24 +466,33 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
     }
 
     /**
-     * Writes the queued checkpoints of {@code ids} now, on the calling thread, then runs {@code operation}, both
-     * while the writer thread waits: a queued write can then never land after the operation (a removal, say).
+     * Writes the queued checkpoints and removals of {@code ids} now, on the calling thread, {@value #BATCH} per
+     * transaction as the writer does, then runs {@code operation}, all while the writer thread waits: a queued write can
+     * then never land after the operation (a removal, say). One transaction per queued checkpoint made a takeover's
+     * claims of 500 connections, whose resumed sockets had each queued a checkpoint, take seconds.
      */
     private <T> T afterFlushing(Collection<ConnectionId> ids, Supplier<T> operation) {
         checkOpen();
         order.lock();
         try {
+            Map<ConnectionId, ConnectionCheckpoint> pending = new LinkedHashMap<>(); // ids may repeat
+            Map<ConnectionId, Long> removing = new HashMap<>();
             for (ConnectionId id : ids) {
-                ConnectionCheckpoint pending = queued.get(Objects.requireNonNull(id, "id"));
-                if (pending != null) {
-                    write(pending);
+                ConnectionCheckpoint c = queued.get(Objects.requireNonNull(id, "id"));
+                if (c != null) {
+                    pending.put(id, c);
                 }
                 Long removal = removals.get(id);
                 if (removal != null) {
-                    removeIfStillQueued(Map.of(id, removal));
+                    removing.put(id, removal);
                 }
-                lastWritten.remove(id);
             }
+            List<ConnectionCheckpoint> writes = List.copyOf(pending.values());
+            for (int from = 0; from < writes.size(); from += BATCH) {
+                writeIfStillQueued(writes.subList(from, Math.min(writes.size(), from + BATCH)));
+            }
+            removeInBatches(removing);
+            ids.forEach(lastWritten::remove);
             return operation.get();
         } finally {
             order.unlock();
@@ -557,8 +573,13 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
 
     /** Writes the queued removals, {@value #BATCH} per batch. */
     private void writeRemovals() {
+        removeInBatches(removals);
+    }
+
+    /** Writes those of {@code versions}' removals still queued as they are, {@value #BATCH} per batch. */
+    private void removeInBatches(Map<ConnectionId, Long> versions) {
         Map<ConnectionId, Long> batch = new HashMap<>();
-        for (Map.Entry<ConnectionId, Long> e : removals.entrySet()) {
+        for (Map.Entry<ConnectionId, Long> e : versions.entrySet()) {
             batch.put(e.getKey(), e.getValue());
             if (batch.size() == BATCH) {
                 removeIfStillQueued(batch);

@@ -11,6 +11,7 @@ import dev.takeover.checkpoint.CheckpointStore;
 import dev.takeover.checkpoint.CheckpointStoreException;
 import dev.takeover.checkpoint.ClaimResult;
 import dev.takeover.checkpoint.ConnectionCheckpoint;
+import dev.takeover.checkpoint.ConnectionId;
 import dev.takeover.checkpoint.InterceptedStore;
 import dev.takeover.checkpoint.LocalCheckpointStore;
 import dev.takeover.checkpoint.PutResult;
@@ -340,6 +341,54 @@ class WriteBehindCheckpointStoreTest {
             assertThat(batches).containsExactlyInAnyOrder(WriteBehindCheckpointStore.BATCH,
                     WriteBehindCheckpointStore.BATCH, 300 - 2 * WriteBehindCheckpointStore.BATCH);
             assertThat(local.listByVip(VIP_A)).isEmpty();
+        } finally {
+            batched.close();
+        }
+    }
+
+    @Test
+    void aClaimOfManyConnectionsFirstWritesTheirQueuedCheckpointsAndRemovalsInBatches() throws Exception {
+        List<Integer> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Integer> removals = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicInteger single = new AtomicInteger();
+        CheckpointStore counted = InterceptedStore.of(local, (m, a) -> {
+            if (m.equals("putIfNewer") || m.equals("remove")) {
+                single.incrementAndGet();
+            }
+        });
+        WriteBehindCheckpointStore batched = WriteBehindCheckpointStore.paused(counted, batch -> {
+            writes.add(batch.size());
+            return batch.stream().map(local::putIfNewer).toList();
+        }, versions -> {
+            removals.add(versions.size());
+            versions.forEach(local::remove);
+        }, "n1");
+        try {
+            List<ConnectionId> ids = new java.util.ArrayList<>();
+            for (int n = 0; n < 300; n++) { // the writer paused: every resumed connection queued a checkpoint
+                ids.add(id(n));
+                local.putIfNewer(checkpoint(id(n), "n2", 2));
+                assertThat(batched.putIfNewer(checkpoint(id(n), "n1", 3))).isEqualTo(PutResult.Stored.INSTANCE);
+            }
+            for (int n = 300; n < 430; n++) { // and connections that closed since
+                ids.add(id(n));
+                local.putIfNewer(checkpoint(id(n), "n1", 2));
+                batched.removeLater(id(n), 2);
+            }
+
+            Map<ConnectionId, ClaimResult> claims = batched.claimAll(ids, "n1");
+
+            assertThat(writes).containsExactly(WriteBehindCheckpointStore.BATCH, WriteBehindCheckpointStore.BATCH,
+                    300 - 2 * WriteBehindCheckpointStore.BATCH);
+            assertThat(removals).containsExactlyInAnyOrder(WriteBehindCheckpointStore.BATCH,
+                    130 - WriteBehindCheckpointStore.BATCH);
+            assertThat(single).as("nothing written one at a time").hasValue(0);
+            assertThat(batched.queuedCount()).isZero();
+            assertThat(claims.get(id(0))).isInstanceOfSatisfying(ClaimResult.Claimed.class,
+                    c -> assertThat(c.checkpoint().version()).isEqualTo(3));
+            assertThat(claims.get(id(299))).isInstanceOfSatisfying(ClaimResult.Claimed.class,
+                    c -> assertThat(c.checkpoint().version()).isEqualTo(3));
+            assertThat(claims.get(id(300))).isEqualTo(ClaimResult.NotFound.INSTANCE);
         } finally {
             batched.close();
         }
