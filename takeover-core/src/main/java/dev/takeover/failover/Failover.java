@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -65,10 +66,14 @@ public final class Failover implements MembershipListener, AutoCloseable {
     /** Stops the warm-up of a node closed meanwhile. */
     private volatile boolean closed;
 
-    /** What a takeover works with. */
+    /**
+     * What a takeover works with.
+     *
+     * @param inMajority whether this node is in a majority now: a takeover rebuilds no socket once it is not
+     */
     record Context(String self, String interfaceName, int prefixLength, Clock clock, RstGuard guard,
                    InterfaceAddresses addresses, VipDirectory vips, CheckpointStore store, ProxyServer proxy,
-                   Duration detection, Consumer<Inet4Address> onClaimed) {
+                   Duration detection, Consumer<Inet4Address> onClaimed, BooleanSupplier inMajority) {
         void serving(Inet4Address vip) {
             onClaimed.accept(vip);
         }
@@ -93,7 +98,8 @@ public final class Failover implements MembershipListener, AutoCloseable {
         this.config = config;
         this.cluster = cluster;
         this.ctx = new Context(self.name(), self.interfaceName(), self.prefix(), clock, guard, addresses, cluster.vips(),
-                cluster.checkpoints(), proxy, config.failureDetection().longestDetection(), this::claimed);
+                cluster.checkpoints(), proxy, config.failureDetection().longestDetection(), this::claimed,
+                () -> cluster.membership().isMajority());
     }
 
     /**

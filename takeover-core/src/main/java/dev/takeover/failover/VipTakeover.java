@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,15 +31,15 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>(already done: {@link Failover} keeps every VIP this node does not serve guarded, so that this kernel sends
  *       no RST from the VIP while its connections have no socket, and the guard costs nothing at takeover time);</li>
- *   <li>list the VIP's checkpointed connections from this node's replica, and start {@link VipClaim} on a thread of
- *       its own: the VIP in the directory (one survivor wins), then the connections, {@link VipClaim#PART} per
- *       transaction, each write waiting for the cluster's new topology;</li>
+ *   <li>list the VIP's checkpointed connections from this node's replica, and start {@link VipClaim} on threads of
+ *       its own: the VIP in the directory (one survivor wins), then, once the sockets are rebuilt, the connections'
+ *       claims, which fence their entries;</li>
  *   <li>meanwhile, put the VIP on the interface, send gratuitous ARP (repeated by {@link Failover} once the claim is
- *       won) and probe every listed connection at once; if the claim is lost, the address goes again (see
- *       {@link VipClaim});</li>
- *   <li>per answer, once the claim's part holding the connection says it is this node's: rebuild the socket with
- *       TCP_REPAIR at the checkpointed positions and hand it to the proxy, which resumes the response in flight byte
- *       for byte, or resets it when it cannot;</li>
+ *       won) and probe every listed connection at once; if the directory gives the VIP to another survivor, the
+ *       address goes again (see {@link VipClaim});</li>
+ *   <li>per answer, once the directory says the VIP is this node's: rebuild the socket with TCP_REPAIR at the
+ *       checkpointed positions and hand it to the proxy, which resumes the response in flight byte for byte, or
+ *       resets it when it cannot;</li>
  *   <li>lift the guard; reset the clients whose answer contradicts their checkpoint; drop the silent ones; give the
  *       clients that had sent bytes beyond their checkpoints a bounded time to send them again, after which the
  *       proxy resets them ({@code AwaitRetransmission}).</li>
@@ -50,6 +51,8 @@ final class VipTakeover {
     /** Threads rebuilding sockets while the probe reads answers: each rebuild is a dozen system calls. */
     private static final int REBUILDERS = 4;
     private static final LocalSockets LOCAL_SOCKETS = new LocalSockets();
+    /** How long the proxy may take to decide how a rebuilt connection resumes (an origin's answer to a range). */
+    private static final long PLAN_WAIT_SECONDS = 10;
 
     private final Failover.Context ctx;
     private final Inet4Address vip;
@@ -76,7 +79,8 @@ final class VipTakeover {
         steps.mark("decided");
         List<ConnectionCheckpoint> listed = ctx.store().listByVip(vip); // this node's replica: no cluster round trip
         steps.mark("list");
-        VipClaim claim = VipClaim.start(ctx, vip, expectedOwner, listed, LOCAL_SOCKETS::established, steps::mark);
+        VipClaim claim = VipClaim.start(ctx, vip, from, expectedOwner, listed, LOCAL_SOCKETS::established,
+                steps::mark);
         boolean won = false;
         boolean guarded = true;
         try {
@@ -99,16 +103,15 @@ final class VipTakeover {
                 probed = clock.millis();
                 steps.mark("probe");
                 probeRounds = probe.rounds();
-                VipClaim.Result result = claim.result();
-                if (!result.won()) {
+                if (!claim.won()) {
                     log.info("{} went to another survivor", vip.getHostAddress());
                     return null;
                 }
                 won = true;
                 ctx.serving(vip);
-                result.dropped().forEach(c -> rebuilds.line(c, "dropped", "its four-tuple belongs to a newer connection here"));
                 rebuilds.awaitAll();
                 steps.mark("rebuild");
+                claim.claimConnections();
                 rebuilds.awaitPlans();
                 steps.mark("resume");
                 // Every rebuilt socket exists now: the kernel may reset what is left, and so may we.
@@ -121,8 +124,12 @@ final class VipTakeover {
                             vip.getHostAddress(), awaited);
                 }
             }
+            long done = clock.millis();
+            // The connections' claims end off the rebuilds' path; the takeover reports once they are in.
+            claim.result();
+            claim.dropped().forEach(c -> rebuilds.line(c, "dropped", "its four-tuple belongs to a newer connection here"));
             TakeoverReport report = new TakeoverReport(vip.getHostAddress(), from, ctx.self(), detected, claimed, probed,
-                    rebuilds.lastRebuild.get(), clock.millis(), List.copyOf(rebuilds.lines));
+                    rebuilds.lastRebuild.get(), done, List.copyOf(rebuilds.lines));
             log.info("took {} over from {}: {} resumed, {} reset, {} dropped; ms after detection: {}; probe: {}",
                     report.vip(), from, report.count("resumed"), report.count("reset"), report.count("dropped"), steps,
                     probeRounds);
@@ -167,14 +174,17 @@ final class VipTakeover {
             settling.add(settle);
         }
 
-        /**
-         * Waits for the claim, then acts on {@code probed} against the checkpoint as claimed: it may be newer than
-         * the one probed, if the dead node's last write reached the cluster in between.
-         */
+        /** Waits for the directory, then acts on {@code probed} (see {@link VipClaim#awaitMine}). */
         void settle(ProbeOutcome probed) {
             ConnectionCheckpoint mine = claim.awaitMine(probed.checkpoint().id());
             if (mine == null) {
-                return; // not this node's: lost, claimed by another, or dropped by the claim
+                return; // not this node's: the VIP went to another survivor, or a newer connection has the four-tuple
+            }
+            if (!ctx.inMajority().getAsBoolean()) {
+                // No cluster write gates a rebuild: a node falsely suspected meanwhile must not answer for the VIP
+                // the majority will take over. The checkpoint stays, for the majority.
+                line(mine, "dropped", "this node is in a minority now");
+                return;
             }
             switch (OldSequenceProbe.against(mine, probed)) {
                 case ProbeOutcome.Synchronized s -> rebuild(s);
@@ -230,8 +240,10 @@ final class VipTakeover {
         void awaitPlans() {
             for (int i = 0; i < plans.size(); i++) {
                 ProbeOutcome.Synchronized s = resumed.get(i);
-                ResumePlan plan = plans.get(i).orTimeout(10, TimeUnit.SECONDS).exceptionally(t ->
-                        new ResumePlan.Reset("resume failed: " + t.getMessage())).join();
+                ResumePlan plan = plans.get(i).orTimeout(PLAN_WAIT_SECONDS, TimeUnit.SECONDS).exceptionally(t ->
+                        new ResumePlan.Reset(t instanceof TimeoutException
+                                ? "no resume plan within " + PLAN_WAIT_SECONDS + " s"
+                                : "resume failed: " + t)).join();
                 switch (plan) {
                     case ResumePlan.Continue c -> line(s.checkpoint(), "resumed", "at byte " + s.sendPosition()
                             + awaiting(s));

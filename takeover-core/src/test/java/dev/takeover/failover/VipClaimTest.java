@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.takeover.checkpoint.CheckpointStore;
 import dev.takeover.checkpoint.CheckpointStoreException;
+import dev.takeover.checkpoint.ClaimResult;
 import dev.takeover.checkpoint.ConnectionCheckpoint;
 import dev.takeover.checkpoint.InterceptedStore;
 import dev.takeover.cluster.ClusterNode;
@@ -41,7 +42,7 @@ class VipClaimTest {
         node = ClusterNode.start(TestClusters.loopback("claims", List.of("127.0.0.1"), CheckpointConfig.Replication.SYNC),
                 "n1");
         ctx = new Failover.Context("n1", "lo", 24, Clock.systemUTC(), null, null, node.vips(), node.checkpoints(), null,
-                null, vip -> { });
+                null, vip -> { }, () -> true);
     }
 
     @AfterAll
@@ -62,15 +63,22 @@ class VipClaimTest {
         store.putIfNewer(second);
     }
 
+    /** Starts a claim of the two connections, their own claims let go at once (as after their rebuilds). */
     private VipClaim start(VipClaim.EstablishedConnections sockets) {
-        return VipClaim.start(ctx, VIP_A, "n2", List.of(first, second), vip -> {
+        VipClaim claim = VipClaim.start(ctx, VIP_A, "n2", "n2", List.of(first, second), vip -> {
             listedOn.add(vip);
             return sockets.on(vip);
         }, step -> { });
+        claim.claimConnections();
+        return claim;
     }
 
     private static CompletableFuture<VipClaim.Result> awaiting(VipClaim claim) {
         return CompletableFuture.supplyAsync(claim::result);
+    }
+
+    private static CompletableFuture<ConnectionCheckpoint> mine(VipClaim claim, ConnectionCheckpoint c) {
+        return CompletableFuture.supplyAsync(() -> claim.awaitMine(c.id()));
     }
 
     @Test
@@ -81,6 +89,8 @@ class VipClaimTest {
         claim.addressUp();
 
         assertThat(awaiting(claim).get(10, TimeUnit.SECONDS)).isEqualTo(VipClaim.Result.LOST);
+        assertThat(claim.won()).isFalse();
+        assertThat(mine(claim, first).get(10, TimeUnit.SECONDS)).isNull();
         assertThat(node.vips().owner(VIP_A.getHostAddress())).contains("n3");
         assertThat(node.checkpoints().claimant(first.id())).isEmpty();
         assertThat(node.checkpoints().claimant(second.id())).isEmpty();
@@ -91,10 +101,11 @@ class VipClaimTest {
         VipClaim claim = start(vip -> Set.of(OldSequenceProbe.tuple(first)));
         claim.addressUp();
 
+        assertThat(mine(claim, first).get(10, TimeUnit.SECONDS)).isNull();
+        assertThat(mine(claim, second).get(10, TimeUnit.SECONDS)).isEqualTo(second);
+        assertThat(claim.dropped()).extracting(ConnectionCheckpoint::id).containsExactly(first.id());
         VipClaim.Result result = awaiting(claim).get(10, TimeUnit.SECONDS);
         assertThat(result.won()).isTrue();
-        assertThat(result.mine()).containsOnlyKeys(second.id());
-        assertThat(result.dropped()).extracting(ConnectionCheckpoint::id).containsExactly(first.id());
         assertThat(node.checkpoints().get(first.id())).isEmpty();
         assertThat(node.checkpoints().claimant(second.id())).contains("n1");
         assertThat(node.vips().owner(VIP_A.getHostAddress())).contains("n1");
@@ -102,18 +113,17 @@ class VipClaimTest {
     }
 
     @Test
-    void theConnectionsAreListedOnlyOnceTheAddressIsUp() throws Exception {
+    void noConnectionIsHandedOutBeforeTheConnectionsHereAreListedOnceTheAddressIsUp() throws Exception {
         VipClaim claim = start(vip -> Set.of());
-        CompletableFuture<VipClaim.Result> result = awaiting(claim);
-        for (int i = 0; i < 500 && node.checkpoints().claimant(second.id()).isEmpty(); i++) {
-            Thread.sleep(10); // until this node's claim of the connections is in
-        }
+        assertThat(awaiting(claim).get(10, TimeUnit.SECONDS)).as("the claims do not wait for the address")
+                .isEqualTo(new VipClaim.Result(true, 2, 0));
+        CompletableFuture<ConnectionCheckpoint> firstOne = mine(claim, first);
         Thread.sleep(100);
-        assertThat(result).as("waiting for the address").isNotDone();
+        assertThat(firstOne).as("waiting for the address: a rebuilt socket must not be listed").isNotDone();
         assertThat(listedOn).isEmpty();
 
         claim.addressUp();
-        assertThat(result.get(10, TimeUnit.SECONDS).mine()).containsOnlyKeys(first.id(), second.id());
+        assertThat(firstOne.get(10, TimeUnit.SECONDS)).isEqualTo(first);
         assertThat(listedOn).containsExactly(VIP_A);
     }
 
@@ -124,19 +134,20 @@ class VipClaimTest {
         });
         claim.addressUp();
 
-        VipClaim.Result result = awaiting(claim).get(10, TimeUnit.SECONDS);
-        assertThat(result.mine()).containsOnlyKeys(first.id(), second.id());
-        assertThat(result.dropped()).isEmpty();
+        assertThat(mine(claim, first).get(10, TimeUnit.SECONDS)).isEqualTo(first);
+        assertThat(mine(claim, second).get(10, TimeUnit.SECONDS)).isEqualTo(second);
+        assertThat(claim.dropped()).isEmpty();
+        assertThat(awaiting(claim).get(10, TimeUnit.SECONDS)).isEqualTo(new VipClaim.Result(true, 2, 0));
     }
 
     /**
-     * A context whose store holds each claimAll after the first until {@code gate} completes, and fails it while
-     * {@code failing} is set.
+     * A context whose store holds each claimAll after the first {@code free} until {@code gate} completes, and fails
+     * it while {@code failing} is set.
      */
-    private static Failover.Context gated(CompletableFuture<Void> gate, AtomicBoolean failing,
+    private static Failover.Context gated(int free, CompletableFuture<Void> gate, AtomicBoolean failing,
                                           AtomicInteger claimAlls) {
         CheckpointStore store = InterceptedStore.of(node.checkpoints(), (method, args) -> {
-            if (method.equals("claimAll") && claimAlls.incrementAndGet() > 1) {
+            if (method.equals("claimAll") && claimAlls.incrementAndGet() > free) {
                 gate.get(10, TimeUnit.SECONDS);
                 if (failing.get()) {
                     throw new CheckpointStoreException("no quorum (test)");
@@ -144,85 +155,124 @@ class VipClaimTest {
             }
         });
         return new Failover.Context("n1", "lo", 24, Clock.systemUTC(), null, null, node.vips(), store, null, null,
-                vip -> { });
+                vip -> { }, () -> true);
     }
 
     @Test
-    void eachPartsConnectionsCanBeRebuiltWhileTheNextPartIsClaimed() throws Exception {
-        CompletableFuture<Void> gate = new CompletableFuture<>();
+    void theConnectionsAreHandedOutOnceTheDirectoryIsWonAndClaimedOnlyWhenTheTakeoverLetsTheClaimsGo()
+            throws Exception {
         AtomicInteger claimAlls = new AtomicInteger();
-        VipClaim claim = VipClaim.start(gated(gate, new AtomicBoolean(), claimAlls), VIP_A,
-                "n2", List.of(first, second), 1, vip -> Set.of(), step -> { });
+        VipClaim claim = VipClaim.start(gated(Integer.MAX_VALUE, null, new AtomicBoolean(), claimAlls), VIP_A, "n2",
+                "n2", List.of(first, second), vip -> Set.of(), step -> { });
         claim.addressUp();
 
-        assertThat(CompletableFuture.supplyAsync(() -> claim.awaitMine(first.id())).get(10, TimeUnit.SECONDS))
-                .as("the first part, claimed while the second waits").isEqualTo(first);
-        CompletableFuture<ConnectionCheckpoint> later = CompletableFuture.supplyAsync(() -> claim.awaitMine(second.id()));
+        assertThat(mine(claim, first).get(10, TimeUnit.SECONDS)).as("as listed").isEqualTo(first);
+        assertThat(mine(claim, second).get(10, TimeUnit.SECONDS)).isEqualTo(second);
         Thread.sleep(100);
-        assertThat(later).as("the second part, held at the store").isNotDone();
+        assertThat(claimAlls).as("no claim before the rebuilds are done").hasValue(0);
         assertThat(awaiting(claim)).isNotDone();
 
+        claim.claimConnections();
+        assertThat(awaiting(claim).get(10, TimeUnit.SECONDS)).isEqualTo(new VipClaim.Result(true, 2, 0));
+        assertThat(claimAlls).hasValue(1);
+        assertThat(node.checkpoints().claimant(first.id())).contains("n1");
+    }
+
+    @Test
+    void onceTheDirectoryIsWonEveryConnectionIsHandedOutWhileItsClaimIsStillAtTheStore() throws Exception {
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        AtomicInteger claimAlls = new AtomicInteger();
+        VipClaim claim = VipClaim.start(gated(0, gate, new AtomicBoolean(), claimAlls), VIP_A, "n2", "n2",
+                List.of(first, second), vip -> Set.of(), step -> { });
+        claim.addressUp();
+        claim.claimConnections(); // as if every socket were rebuilt already
+
+        assertThat(mine(claim, first).get(10, TimeUnit.SECONDS)).as("as listed").isEqualTo(first);
+        assertThat(mine(claim, second).get(10, TimeUnit.SECONDS)).isEqualTo(second);
+        assertThat(node.vips().owner(VIP_A.getHostAddress())).contains("n1");
+        assertThat(awaiting(claim)).as("the claim, held at the store").isNotDone();
+        assertThat(node.checkpoints().claimant(first.id())).isEmpty();
+
         gate.complete(null);
-        assertThat(later.get(10, TimeUnit.SECONDS)).isEqualTo(second);
-        VipClaim.Result result = awaiting(claim).get(10, TimeUnit.SECONDS);
-        assertThat(result.mine()).containsOnlyKeys(first.id(), second.id());
-        assertThat(claimAlls).as("one transaction per part").hasValue(2);
+        assertThat(awaiting(claim).get(10, TimeUnit.SECONDS)).isEqualTo(new VipClaim.Result(true, 2, 0));
+        assertThat(claimAlls).as("one transaction for the part of two").hasValue(1);
+        assertThat(node.checkpoints().claimant(first.id())).contains("n1");
         assertThat(node.checkpoints().claimant(second.id())).contains("n1");
     }
 
     @Test
-    void afterTheFirstPartTwoPartsAreClaimedAtOnceSoOneHeldAtTheStoreDoesNotHoldTheNext() throws Exception {
+    void twoPartsAreClaimedAtOnceSoOneHeldAtTheStoreDoesNotHoldTheNext() throws Exception {
         ConnectionCheckpoint third = checkpoint(id(3), "n2", 5);
         node.checkpoints().remove(id(3), Long.MAX_VALUE);
         node.checkpoints().putIfNewer(third);
         CompletableFuture<Void> gate = new CompletableFuture<>();
         AtomicInteger claimAlls = new AtomicInteger();
         CheckpointStore store = InterceptedStore.of(node.checkpoints(), (method, args) -> {
-            // the second part's transaction (the second claimAll) waits at the store
-            if (method.equals("claimAll") && claimAlls.incrementAndGet() == 2) {
-                gate.get(10, TimeUnit.SECONDS);
+            if (method.equals("claimAll") && claimAlls.incrementAndGet() == 1) {
+                gate.get(10, TimeUnit.SECONDS); // whichever part's transaction comes first waits at the store
             }
         });
         Failover.Context held = new Failover.Context("n1", "lo", 24, Clock.systemUTC(), null, null, node.vips(), store,
-                null, null, vip -> { });
-        VipClaim claim = VipClaim.start(held, VIP_A, "n2", List.of(first, second, third), 1, vip -> Set.of(), s -> { });
-        claim.addressUp();
+                null, null, vip -> { }, () -> true);
+        List<ConnectionCheckpoint> all = List.of(first, second, third);
+        VipClaim claim = VipClaim.start(held, VIP_A, "n2", "n2", all, 1, vip -> Set.of(), s -> { });
+        claim.claimConnections();
 
         assertThat(VipClaim.CLAIM_THREADS).as("the default").isEqualTo(2);
-        assertThat(CompletableFuture.supplyAsync(() -> claim.awaitMine(third.id())).get(10, TimeUnit.SECONDS))
-                .as("the third part, claimed while the second waits").isEqualTo(third);
-        assertThat(CompletableFuture.supplyAsync(() -> claim.awaitMine(second.id()))).isNotDone();
+        for (int i = 0; i < 500 && claimedHere(all) < 2; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(claimedHere(all)).as("the other two parts, claimed while one waits").isEqualTo(2);
+        assertThat(awaiting(claim)).isNotDone();
 
         gate.complete(null);
-        VipClaim.Result result = awaiting(claim).get(10, TimeUnit.SECONDS);
-        assertThat(result.mine()).containsOnlyKeys(first.id(), second.id(), third.id());
+        assertThat(awaiting(claim).get(10, TimeUnit.SECONDS)).isEqualTo(new VipClaim.Result(true, 3, 0));
+        assertThat(claimedHere(all)).isEqualTo(3);
         assertThat(claimAlls).hasValue(3);
     }
 
+    private static long claimedHere(List<ConnectionCheckpoint> all) {
+        return all.stream().filter(c -> node.checkpoints().claimant(c.id()).filter("n1"::equals).isPresent()).count();
+    }
+
     @Test
-    void aLaterPartThatCannotBeClaimedIsLeftToBeResetWithoutFailingThePartsBefore() throws Exception {
-        CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
+    void aPartThatCannotBeClaimedIsLeftUnclaimedAfterThreeTriesAndItsConnectionsAreStillThisNodes() throws Exception {
         AtomicInteger claimAlls = new AtomicInteger();
-        VipClaim claim = VipClaim.start(gated(gate, new AtomicBoolean(true), claimAlls),
-                VIP_A, "n2", List.of(first, second), 1, vip -> Set.of(), step -> { });
+        VipClaim claim = VipClaim.start(gated(1, CompletableFuture.completedFuture(null), new AtomicBoolean(true),
+                claimAlls), VIP_A, "n2", "n2", List.of(first, second), 1, vip -> Set.of(), step -> { });
+        claim.addressUp();
+        claim.claimConnections();
+
+        assertThat(awaiting(claim).get(10, TimeUnit.SECONDS)).isEqualTo(new VipClaim.Result(true, 1, 1));
+        assertThat(claimAlls).as("one part once, the other tried three times").hasValue(1 + VipClaim.PART_ATTEMPTS);
+        assertThat(claimedHere(List.of(first, second))).isEqualTo(1);
+        assertThat(claim.awaitMine(first.id())).isEqualTo(first);
+        assertThat(claim.awaitMine(second.id())).as("rebuilt all the same: the VIP is this node's").isEqualTo(second);
+    }
+
+    @Test
+    void aClaimTheDeadNodeHeldIsReleasedAndClaimedAgainButAnotherNodesIsLeft() throws Exception {
+        assertThat(node.checkpoints().claim(first.id(), "n2")).isInstanceOf(ClaimResult.Claimed.class);
+        assertThat(node.checkpoints().claim(second.id(), "n3")).isInstanceOf(ClaimResult.Claimed.class);
+
+        VipClaim claim = start(vip -> Set.of());
         claim.addressUp();
 
-        VipClaim.Result result = awaiting(claim).get(10, TimeUnit.SECONDS);
-        assertThat(result.won()).isTrue();
-        assertThat(result.mine()).containsOnlyKeys(first.id());
-        assertThat(claim.awaitMine(first.id())).isEqualTo(first);
-        assertThat(claim.awaitMine(second.id())).as("not this node's: reset once the guard lifts").isNull();
-        assertThat(claimAlls).as("the first part once, the second tried three times").hasValue(4);
-        assertThat(node.checkpoints().claimant(second.id())).isEmpty();
+        assertThat(awaiting(claim).get(10, TimeUnit.SECONDS)).isEqualTo(new VipClaim.Result(true, 1, 1));
+        assertThat(node.checkpoints().claimant(first.id())).contains("n1");
+        assertThat(node.checkpoints().claimant(second.id())).contains("n3");
     }
 
     @Test
     void aTakeoverThatEndsBeforeItsAddressIsUpDoesNotLeaveTheClaimWaiting() throws Exception {
-        VipClaim claim = start(vip -> Set.of(OldSequenceProbe.tuple(first)));
+        VipClaim claim = VipClaim.start(ctx, VIP_A, "n2", "n2", List.of(first, second), vip -> {
+            listedOn.add(vip);
+            return Set.of(OldSequenceProbe.tuple(first));
+        }, step -> { });
         claim.abandon();
 
-        VipClaim.Result result = awaiting(claim).get(10, TimeUnit.SECONDS);
-        assertThat(result.mine()).containsOnlyKeys(first.id(), second.id());
+        assertThat(mine(claim, first).get(10, TimeUnit.SECONDS)).isEqualTo(first);
+        assertThat(awaiting(claim).get(10, TimeUnit.SECONDS)).isEqualTo(new VipClaim.Result(true, 2, 0));
         assertThat(listedOn).isEmpty();
     }
 }
