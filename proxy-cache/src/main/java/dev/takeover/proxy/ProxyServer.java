@@ -143,13 +143,18 @@ public final class ProxyServer implements AutoCloseable {
      *
      * @param fd    a connected TCP socket, out of repair mode
      * @param point its checkpoint and the client's positions
-     * @return the plan that was carried out
+     * @return the plan that was carried out; a reset, the socket closed, when the socket has failed already (the
+     *         client reset it): a channel made on such a socket is never active, so nothing would ever close it
      */
     public CompletableFuture<ResumePlan> resume(int fd, ResumePoint point) {
         if (!transport.name().equals("epoll")) {
             throw new UnsupportedOperationException("taking connections over needs the epoll transport (Linux)");
         }
         EpollSocketChannel ch = new EpollSocketChannel(fd);
+        if (!ch.isActive()) {
+            ch.unsafe().closeForcibly();
+            return CompletableFuture.completedFuture(new ResumePlan.Reset("the socket had failed before it could resume"));
+        }
         ch.config().setTcpNoDelay(true).setWriteBufferWaterMark(new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
         return resume(ch, point, c -> group.register(c));
     }

@@ -286,6 +286,34 @@ class ProxyResumeTest {
     }
 
     @Test
+    void aSocketTheClientResetBeforeItsResumeIsClosedAndItsPlanIsAReset() throws Exception {
+        Served s = serveOnA("/obj");
+        ConnectionCheckpoint idle = s.checkpoint().next("a", System.currentTimeMillis(), TCP, new HttpLayer.Idle(49, 1000, 1));
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            io.netty.channel.unix.Socket socket = io.netty.channel.unix.Socket.newSocketStream();
+            boolean connected = socket.connect(listener.getLocalSocketAddress());
+            try (Socket peer = listener.accept()) {
+                for (int i = 0; i < 100 && !connected; i++) {
+                    Thread.sleep(10);
+                    connected = socket.finishConnect();
+                }
+                assertThat(connected).isTrue();
+                peer.setSoLinger(true, 0); // its close sends a RST
+            }
+            int fd = socket.intValue();
+            java.nio.file.Path descriptor = java.nio.file.Path.of("/proc/self/fd/" + fd);
+            Thread.sleep(100); // the RST is in
+
+            ResumePlan plan = b.resume(fd, new ResumePoint(idle, 1000, 49)).get(10, TimeUnit.SECONDS);
+
+            assertThat(plan).isInstanceOfSatisfying(ResumePlan.Reset.class,
+                    r -> assertThat(r.why()).contains("failed before it could resume"));
+            assertThat(java.nio.file.Files.exists(descriptor, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .as("the descriptor is closed, not left to a channel that never becomes active").isFalse();
+        }
+    }
+
+    @Test
     void aClientMissingPartOfAnEarlierResponseIsReset() throws Exception {
         Served s = serveOnA("/obj");
         // Idle after a 1000-byte response, but the client acknowledged only 500 of them.
