@@ -48,8 +48,14 @@ import org.slf4j.LoggerFactory;
  */
 final class VipTakeover {
     private static final Logger log = LoggerFactory.getLogger(VipTakeover.class);
-    /** Threads rebuilding sockets while the probe reads answers: each rebuild is a dozen system calls. */
-    private static final int REBUILDERS = 4;
+    /**
+     * Threads rebuilding sockets while the probe reads answers (each rebuild is a dozen system calls): one per core, at
+     * most 4 ({@code -Dtakeover.rebuilders} for side-by-side measurements). More than the cores only take CPU from the
+     * probe's sender, the long pole: on two cores, 4 rebuilders left the probe's 5 000 sends at 940 ms (median), 2 at
+     * 660 ms (BENCHMARKS, "Takeover scale").
+     */
+    private static final int REBUILDERS = Math.max(1, Integer.getInteger("takeover.rebuilders",
+            Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 4)));
     private static final LocalSockets LOCAL_SOCKETS = new LocalSockets();
     /** How long the proxy may take to decide how a rebuilt connection resumes (an origin's answer to a range). */
     private static final long PLAN_WAIT_SECONDS = 10;
