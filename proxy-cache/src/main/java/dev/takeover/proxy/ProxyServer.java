@@ -153,7 +153,8 @@ public final class ProxyServer implements AutoCloseable {
         EpollSocketChannel ch = new EpollSocketChannel(fd);
         if (!ch.isActive()) {
             ch.unsafe().closeForcibly();
-            return CompletableFuture.completedFuture(new ResumePlan.Reset("the socket had failed before it could resume"));
+            return CompletableFuture.completedFuture(
+                    new ResumePlan.Reset("the socket had failed before it could resume"));
         }
         ch.config().setTcpNoDelay(true).setWriteBufferWaterMark(new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
         return resume(ch, point, c -> group.register(c));

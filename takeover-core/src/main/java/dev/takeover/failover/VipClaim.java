@@ -30,10 +30,11 @@ import org.slf4j.LoggerFactory;
  * replica: nobody else can take a connection of a VIP it does not hold, and the dead node can no longer write. The
  * connections' claims, which fence the entries against a falsely suspected owner's late writes, are written after the
  * rebuilds ({@link #claimConnections}): on a loaded survivor, 5 000 connections took 0.5-1.3 s to claim, and every
- * rebuild that waited for its part's claim waited that long (BENCHMARKS, "Takeover scale"). A listed checkpoint older than the
- * stored one (the dead node's last write, arriving after the listing) is safe to resume from: the client's answer to
- * the probe, not the checkpoint, says where each side stands, as when the dead node's last checkpoints died with it.
- * A claim held by the dead node itself (it died while taking the connection over) is released and claimed again.
+ * rebuild that waited for its part's claim waited that long (BENCHMARKS, "Takeover scale"). A listed checkpoint older
+ * than the stored one (the dead node's last write, arriving after the listing) is safe to resume from: the client's
+ * answer to the probe, not the checkpoint, says where each side stands, as when the dead node's last checkpoints died
+ * with it. A claim held by the dead node itself (it died while taking the connection over) is released and claimed
+ * again.
  *
  * <p>A connection whose four-tuple an established connection on this node holds already is set aside: the client
  * opened it to this node, from the port of a connection that had closed on the dead node but whose checkpoint outlived
@@ -232,10 +233,10 @@ final class VipClaim {
     }
 
     /**
-     * Claims the directory, then (once {@link #claimConnections}) the parts, {@link #CLAIM_THREADS} at a time. A store failure at the directory fails
-     * the claim, and with it the takeover, which {@link Failover} tries again: nothing was rebuilt yet. A part is tried
-     * again here instead ({@value #PART_ATTEMPTS} times), since its connections may be rebuilt already; after that
-     * they stay unclaimed.
+     * Claims the directory, then (once {@link #claimConnections}) the parts, {@link #CLAIM_THREADS} at a time. A store
+     * failure at the directory fails the claim, and with it the takeover, which {@link Failover} tries again: nothing
+     * was rebuilt yet. A part is tried again here instead ({@value #PART_ATTEMPTS} times), since its connections are
+     * rebuilt already; after that they stay unclaimed.
      */
     private Result claim(String expectedOwner, Consumer<String> onStep) {
         if (!ctx.vips().claim(vip.getHostAddress(), expectedOwner, ctx.self())) {
