@@ -487,10 +487,7 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
                     removing.put(id, removal);
                 }
             }
-            List<ConnectionCheckpoint> writes = List.copyOf(pending.values());
-            for (int from = 0; from < writes.size(); from += BATCH) {
-                writeIfStillQueued(writes.subList(from, Math.min(writes.size(), from + BATCH)));
-            }
+            writeInBatches(List.copyOf(pending.values()));
             removeInBatches(removing);
             ids.forEach(lastWritten::remove);
             return operation.get();
@@ -568,6 +565,13 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
             });
         } finally {
             order.unlock();
+        }
+    }
+
+    /** Writes those of {@code checkpoints} still queued as they are, {@value #BATCH} per batch. */
+    private void writeInBatches(List<ConnectionCheckpoint> checkpoints) {
+        for (int from = 0; from < checkpoints.size(); from += BATCH) {
+            writeIfStillQueued(checkpoints.subList(from, Math.min(checkpoints.size(), from + BATCH)));
         }
     }
 
@@ -656,10 +660,7 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
                 }
                 linger();
                 long round = System.nanoTime();
-                List<ConnectionCheckpoint> all = new ArrayList<>(queued.values());
-                for (int from = 0; from < all.size(); from += BATCH) {
-                    writeIfStillQueued(all.subList(from, Math.min(all.size(), from + BATCH)));
-                }
+                writeInBatches(new ArrayList<>(queued.values()));
                 writeRemovals();
                 lingerNanos = lingerAfter(System.nanoTime() - round, lingerMaxNanos);
                 synchronized (signal) {

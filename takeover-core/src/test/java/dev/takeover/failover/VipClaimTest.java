@@ -41,8 +41,13 @@ class VipClaimTest {
     static void startNode() {
         node = ClusterNode.start(TestClusters.loopback("claims", List.of("127.0.0.1"), CheckpointConfig.Replication.SYNC),
                 "n1");
-        ctx = new Failover.Context("n1", "lo", 24, Clock.systemUTC(), null, null, node.vips(), node.checkpoints(), null,
-                null, vip -> { }, () -> true);
+        ctx = over(node.checkpoints());
+    }
+
+    /** A context of node n1 in a majority, with the node's VIP directory and {@code store}; no kernel, no proxy. */
+    private static Failover.Context over(CheckpointStore store) {
+        return new Failover.Context("n1", "lo", 24, Clock.systemUTC(), null, null, node.vips(), store, null, null,
+                vip -> { }, () -> true);
     }
 
     @AfterAll
@@ -154,8 +159,7 @@ class VipClaimTest {
                 }
             }
         });
-        return new Failover.Context("n1", "lo", 24, Clock.systemUTC(), null, null, node.vips(), store, null, null,
-                vip -> { }, () -> true);
+        return over(store);
     }
 
     @Test
@@ -212,8 +216,7 @@ class VipClaimTest {
                 gate.get(10, TimeUnit.SECONDS); // whichever part's transaction comes first waits at the store
             }
         });
-        Failover.Context held = new Failover.Context("n1", "lo", 24, Clock.systemUTC(), null, null, node.vips(), store,
-                null, null, vip -> { }, () -> true);
+        Failover.Context held = over(store);
         List<ConnectionCheckpoint> all = List.of(first, second, third);
         VipClaim claim = VipClaim.start(held, VIP_A, "n2", "n2", all, 1, vip -> Set.of(), s -> { });
         claim.claimConnections();
