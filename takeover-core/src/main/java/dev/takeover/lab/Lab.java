@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,11 +92,13 @@ public final class Lab {
      */
     public LabLayout up(int nodes, boolean resumeConnections) {
         LabLayout layout = new LabLayout(nodes);
-        LabNetwork network = new LabNetwork(layout);
+        LabNetwork network = new LabNetwork(layout,
+                System.getenv().getOrDefault("TAKEOVER_LAB_PEER_RTO_MIN", LabNetwork.DEFAULT_PEER_RTO_MIN));
         say("building the lab network (" + layout.hosts().size() + " namespaces on a bridge, " + LabLayout.SUBNET + ")");
         network.up();
         try {
             Files.createDirectories(logs());
+            rotateAccessLogs(layout);
             Files.createDirectories(originFiles());
             // For experiments with the detection timings, e.g. "timeout: 500ms, verify-timeout: 200ms", and with the
             // replication of checkpoints ("sync", "batched" or "async") and its linger ("20ms", the product's default).
@@ -166,6 +169,19 @@ public final class Lab {
     /** Where the lab keeps its state, logs and reports. */
     public Path dir() {
         return dir;
+    }
+
+    /**
+     * Keeps the last lab's access logs as {@code nN-access.log.1}, replacing older ones: a node logs every request, and a
+     * few load tests appended across labs reached gigabytes. The node logs stay appended (scripts count lines in them).
+     */
+    private void rotateAccessLogs(LabLayout layout) throws IOException {
+        for (LabLayout.Host host : layout.hosts()) {
+            Path log = logs().resolve(host.name() + "-access.log");
+            if (Files.exists(log)) {
+                Files.move(log, log.resolveSibling(log.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     /** Starts {@code bin/takeover ARGS} detached inside the host's namespace; returns its pid. */

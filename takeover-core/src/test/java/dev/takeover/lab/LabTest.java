@@ -72,6 +72,24 @@ class LabTest {
     }
 
     @Test
+    void theNodesReachEachOtherByRoutesWithAShortMinimumRetransmissionTimeout() {
+        LabNetwork network = new LabNetwork(lab.layout());
+        LabLayout.Node n1 = lab.layout().node("n1");
+        LabLayout.Node n2 = lab.layout().node("n2");
+        assertThat(network.rtoMin(n1, n2)).isEqualTo(LabNetwork.DEFAULT_PEER_RTO_MIN);
+        assertThat(network.rtoMin(n2, n1)).isEqualTo(LabNetwork.DEFAULT_PEER_RTO_MIN);
+        // The client, the origin and the VIPs keep the kernel's default: only the cluster's connections are tuned.
+        assertThat(Shell.run("ip", "-n", n1.host().namespace(), "route", "get", LabLayout.CLIENT.address()).out())
+                .doesNotContain("rto_min");
+    }
+
+    @Test
+    void aMalformedMinimumRetransmissionTimeoutIsAClearError() {
+        assertThatThrownBy(() -> new LabNetwork(lab.layout(), "20")).isInstanceOf(LabException.class)
+                .hasMessageContaining("like 20ms, or off: '20'");
+    }
+
+    @Test
     void aCrashLeavingAMinorityMakesTheSurvivorLetGoAndARevivalBringsEverythingBack() throws Exception {
         awaitVipsServed();
         lab.crash("n2");
@@ -106,7 +124,14 @@ class LabTest {
         new LabNetwork(new LabLayout(1)).up();
         assertThat(LabNetwork.namespaces()).contains("tko-n1");
         other.down();
+        Path accessLog = lab.logs().resolve("n1-access.log"); // the tests' logging writes none: make one
+        Files.writeString(accessLog, "a line of the last lab\n", java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
         lab.up(2);
         assertThat(awaitVipsServed().nodes()).hasSize(2).allMatch(LabStatus.NodeStatus::healthy);
+        assertThat(lab.logs().resolve("n1-access.log.1")).as("the last lab's access log, kept once")
+                .content().endsWith("a line of the last lab\n");
+        assertThat(accessLog).as("the new lab's starts empty").satisfiesAnyOf(
+                p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyFile());
     }
 }
