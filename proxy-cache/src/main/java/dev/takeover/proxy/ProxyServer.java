@@ -161,6 +161,14 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /**
+     * The longest {@link #resume}'s plan can take: the upstream's longest wait for a response head, since a plan asks
+     * the origin at most once (a range) and decides as soon as its header block arrives, or its request fails.
+     */
+    public Duration longestResumePlan() {
+        return settings.upstream().longestWait();
+    }
+
+    /**
      * {@link #resume(int, ResumePoint)} on any unregistered channel; {@code register} registers it
      * with an event loop once its pipeline is set up (tests use an embedded channel).
      */

@@ -57,8 +57,11 @@ final class VipTakeover {
     private static final int REBUILDERS = Math.max(1, Integer.getInteger("takeover.rebuilders",
             Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 4)));
     private static final LocalSockets LOCAL_SOCKETS = new LocalSockets();
-    /** How long the proxy may take to decide how a rebuilt connection resumes (an origin's answer to a range). */
-    private static final long PLAN_WAIT_SECONDS = 10;
+    /**
+     * How much longer than the proxy's own bound ({@link ProxyServer#longestResumePlan}) a plan is waited for before
+     * its connection is reset: a plan always ends, so this only bounds a fault.
+     */
+    private static final Duration PLAN_WAIT_MARGIN = Duration.ofSeconds(5);
 
     private final Failover.Context ctx;
     private final Inet4Address vip;
@@ -118,12 +121,15 @@ final class VipTakeover {
                 rebuilds.awaitAll();
                 steps.mark("rebuild");
                 claim.claimConnections();
-                rebuilds.awaitPlans();
-                steps.mark("resume");
-                // Every rebuilt socket exists now: the kernel may reset what is left, and so may we.
+                // Every rebuilt socket exists now: the kernel may reset what is left, and so may we. The plans still
+                // on their way (an origin slow to answer a range) do not hold the guard: a socket whose plan is a reset
+                // then resets its client itself.
                 ctx.guard().releaseAddress(vip);
                 guarded = false;
                 rebuilds.resetRefused(probe);
+                rebuilds.awaitPlans(ctx.proxy().longestResumePlan().plus(PLAN_WAIT_MARGIN));
+                steps.mark("resume");
+                rebuilds.resetRefused(probe); // the refused plans: a socket's own RST may have met the guard
                 int awaited = ctx.proxy().expectRetransmissions(vip, retransmissionWait(clock.millis()));
                 if (awaited > 0) {
                     log.info("{}: {} clients had sent bytes beyond their checkpoints; waiting for them to come again",
@@ -166,7 +172,7 @@ final class VipTakeover {
         final List<TakeoverReport.Connection> lines = Collections.synchronizedList(new ArrayList<>());
         /** Resumed connections and the proxy's plan for each, index-aligned, appended together under this lock. */
         private final List<ProbeOutcome.Synchronized> resumed = new ArrayList<>();
-        private final List<CompletableFuture<ResumePlan>> plans = new ArrayList<>();
+        private final List<CompletableFuture<Planned>> plans = new ArrayList<>();
         /** Connections to reset once the guard is lifted, with the client's answer (in-window RST). */
         private final List<ProbeOutcome> toReset = Collections.synchronizedList(new ArrayList<>());
         final AtomicLong lastRebuild = new AtomicLong();
@@ -216,8 +222,10 @@ final class VipTakeover {
                 lastRebuild.accumulateAndGet(ctx.clock().millis(), Math::max);
                 // Handing the socket to the proxy builds its channel and pipeline: outside the lock, so that the
                 // rebuilder threads do not take turns at it.
-                CompletableFuture<ResumePlan> plan = ctx.proxy().resume(fd, new ResumePoint(s.checkpoint(),
-                        s.sendPosition(), s.receivePosition(), s.unrecordedBytes()));
+                long asked = ctx.clock().millis();
+                CompletableFuture<Planned> plan = ctx.proxy().resume(fd, new ResumePoint(s.checkpoint(),
+                        s.sendPosition(), s.receivePosition(), s.unrecordedBytes()))
+                        .thenApply(p -> new Planned(p, ctx.clock().millis() - asked));
                 synchronized (plans) {
                     plans.add(plan);
                     resumed.add(s);
@@ -242,35 +250,44 @@ final class VipTakeover {
             }
         }
 
-        /** Waits for the proxy's plan for each rebuilt connection; a connection it cannot resume is reset later. */
-        void awaitPlans() {
+        /**
+         * Waits, {@code bound} in all, for the proxy's plan for each rebuilt connection; a connection it cannot resume,
+         * or whose plan did not come in time, is reset by the next {@link #resetRefused}.
+         */
+        void awaitPlans(Duration bound) {
+            long deadline = System.nanoTime() + bound.toNanos();
             for (int i = 0; i < plans.size(); i++) {
                 ProbeOutcome.Synchronized s = resumed.get(i);
-                ResumePlan plan = plans.get(i).orTimeout(PLAN_WAIT_SECONDS, TimeUnit.SECONDS).exceptionally(t ->
-                        new ResumePlan.Reset(t instanceof TimeoutException
-                                ? "no resume plan within " + PLAN_WAIT_SECONDS + " s"
-                                : "resume failed: " + t)).join();
-                switch (plan) {
+                long left = Math.max(0, deadline - System.nanoTime());
+                Planned planned = plans.get(i).orTimeout(left, TimeUnit.NANOSECONDS).exceptionally(t ->
+                        new Planned(new ResumePlan.Reset(t instanceof TimeoutException
+                                ? "no resume plan within " + bound.toSeconds() + " s"
+                                : "resume failed: " + t), 0)).join();
+                switch (planned.plan()) {
                     case ResumePlan.Continue c -> line(s.checkpoint(), "resumed", "at byte " + s.sendPosition()
-                            + awaiting(s));
+                            + awaiting(s) + planned.slowness());
                     case ResumePlan.Replay q -> line(s.checkpoint(), "resumed",
-                            "request answered from the start at byte " + s.sendPosition() + awaiting(s));
+                            "request answered from the start at byte " + s.sendPosition() + awaiting(s)
+                                    + planned.slowness());
                     case ResumePlan.Reset r -> {
-                        toReset.add(s); // the socket's own RST met the guard
-                        line(s.checkpoint(), "reset", r.why());
+                        toReset.add(s); // the socket's own RST met the guard if the plan came before its release
+                        line(s.checkpoint(), "reset", r.why() + planned.slowness());
                     }
                 }
             }
         }
 
         /**
-         * Resets, with the guard lifted, what could not be resumed. A connection the proxy reset sent nothing since
-         * the probe, and one whose checkpoint is ahead of the client was never rebuilt: either way the client's
-         * acknowledgment is our sequence, so a RST there is in its window.
+         * Resets, with the guard lifted, what could not be resumed and was not reset yet. A connection the proxy reset
+         * sent nothing since the probe, and one whose checkpoint is ahead of the client was never rebuilt: either way
+         * the client's acknowledgment is our sequence, so a RST there is in its window. (A socket the proxy reset after
+         * the guard's release reset its client itself; the client drops this second RST.)
          */
         void resetRefused(OldSequenceProbe probe) throws IOException {
             synchronized (toReset) {
-                for (ProbeOutcome o : toReset) {
+                List<ProbeOutcome> now = List.copyOf(toReset);
+                toReset.clear(); // each is reset once: this runs again once the plans are in
+                for (ProbeOutcome o : now) {
                     switch (o) {
                         case ProbeOutcome.Synchronized s -> probe.reset(s.checkpoint(), s.reply());
                         case ProbeOutcome.Behind b -> probe.reset(b.checkpoint(), b.reply());
@@ -293,6 +310,20 @@ final class VipTakeover {
      */
     Duration retransmissionWait(long now) {
         return Duration.ofMillis(Math.max(0, now - detected)).plus(ctx.detection()).plusSeconds(1);
+    }
+
+    /**
+     * The proxy's plan for a rebuilt connection and how long it took: a plan that needs the origin waits for its answer
+     * to a range request, and the report says which waited long.
+     */
+    record Planned(ResumePlan plan, long millis) {
+        /** Plans slower than this are named in the report. */
+        static final long SLOW_MILLIS = 100;
+
+        /** "" for a prompt plan, else how long it took, to append to the connection's line. */
+        String slowness() {
+            return millis < SLOW_MILLIS ? "" : "; planned in " + millis + " ms";
+        }
     }
 
     private static String awaiting(ProbeOutcome.Synchronized s) {

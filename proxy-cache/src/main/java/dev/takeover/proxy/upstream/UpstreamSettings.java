@@ -36,6 +36,15 @@ public record UpstreamSettings(URI origin, Duration connectTimeout, Duration res
         return new UpstreamSettings(origin, Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(30), 64);
     }
 
+    /**
+     * The longest a request can wait for its response's header block, every bound spent: a pooled connection (its wait
+     * is bounded by the response timeout), a connect, the response; twice, since a request on a reused connection that
+     * turns out dead is sent once more on a fresh one. With the defaults, 44 s.
+     */
+    public Duration longestWait() {
+        return responseTimeout.multipliedBy(2).plus(connectTimeout).multipliedBy(2);
+    }
+
     public int port() {
         return origin.getPort() > 0 ? origin.getPort() : 80;
     }
