@@ -92,8 +92,7 @@ public final class Lab {
      */
     public LabLayout up(int nodes, boolean resumeConnections) {
         LabLayout layout = new LabLayout(nodes);
-        LabNetwork network = new LabNetwork(layout,
-                System.getenv().getOrDefault("TAKEOVER_LAB_PEER_RTO_MIN", LabNetwork.DEFAULT_PEER_RTO_MIN));
+        LabNetwork network = new LabNetwork(layout);
         say("building the lab network (" + layout.hosts().size() + " namespaces on a bridge, " + LabLayout.SUBNET + ")");
         network.up();
         try {

@@ -11,39 +11,14 @@ import java.util.List;
  * bridge in {@value LabLayout#LAN}. Nothing is connected to the machine's own interfaces and no
  * namespace has a default route, so lab traffic cannot leave the lab.
  *
- * <p>Each node reaches the other nodes by a route of its own whose {@code rto_min} is {@link #peerRtoMin}: the cluster's
- * TCP connections carry the failure detectors' heartbeats, and the kernel's default minimum retransmission timeout
- * (200 ms, doubling at each retry) is most of the detection timeout (300 ms). On the lab's two shared cores the
- * per-CPU backlog that veth traffic queues on overflows under bulk transfers, a lost heartbeat segment then waited
- * 200-600 ms for its retransmission, and the survivors of a crash suspected each other. Traffic to the clients, the
- * origin and the VIPs keeps the kernel's default.
- *
  * <p>{@link #up} first removes every {@code tko-} namespace left by an earlier run (their processes
  * are killed), so it can always be repeated. Needs root ({@code ip netns}).
  */
 public final class LabNetwork {
-    /** The {@code rto_min} of the routes between nodes unless told otherwise ({@code TAKEOVER_LAB_PEER_RTO_MIN}). */
-    public static final String DEFAULT_PEER_RTO_MIN = "20ms";
-
     private final LabLayout layout;
-    private final String peerRtoMin;
 
-    /** A network whose routes between nodes have {@link #DEFAULT_PEER_RTO_MIN}. */
     public LabNetwork(LabLayout layout) {
-        this(layout, DEFAULT_PEER_RTO_MIN);
-    }
-
-    /**
-     * @param peerRtoMin the {@code rto_min} of the routes between nodes, as {@code ip route} takes it ({@code 20ms});
-     *                   {@code off} leaves those connections on the subnet's route, with the kernel's default
-     */
-    public LabNetwork(LabLayout layout, String peerRtoMin) {
         this.layout = layout;
-        this.peerRtoMin = java.util.Objects.requireNonNull(peerRtoMin, "peerRtoMin").strip();
-        if (!this.peerRtoMin.equals("off") && !this.peerRtoMin.matches("[1-9][0-9]*ms")) {
-            throw new LabException("the routes' rto_min must be a number of milliseconds, like 20ms, or off: '"
-                    + peerRtoMin + "'");
-        }
     }
 
     /** Tears down any leftover lab, then builds namespaces, veths, bridge and addresses. */
@@ -66,23 +41,6 @@ public final class LabNetwork {
             Shell.check("ip", "-n", ns, "addr", "add", h.address() + "/" + LabLayout.PREFIX_LENGTH, "dev", "eth0");
             Shell.check("ip", "-n", ns, "link", "set", "eth0", "up");
         }
-        if (!peerRtoMin.equals("off")) {
-            for (LabLayout.Node n : layout.nodes()) {
-                for (LabLayout.Node peer : layout.nodes()) {
-                    if (peer != n) {
-                        Shell.check("ip", "-n", n.host().namespace(), "route", "add", peer.host().address() + "/32",
-                                "dev", "eth0", "rto_min", peerRtoMin);
-                    }
-                }
-            }
-        }
-    }
-
-    /** The {@code rto_min} of the route from {@code node} to {@code peer}, or "" when it has none of its own. */
-    String rtoMin(LabLayout.Node node, LabLayout.Node peer) {
-        Shell.Result r = Shell.run("ip", "-n", node.host().namespace(), "-o", "route", "show", peer.host().address() + "/32");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("rto_min (?:lock )?(\\S+)").matcher(r.ok() ? r.out() : "");
-        return m.find() ? m.group(1) : "";
     }
 
     /** Kills every process in a lab namespace and deletes the lab's namespaces (only those). Idempotent. */

@@ -72,24 +72,6 @@ class LabTest {
     }
 
     @Test
-    void theNodesReachEachOtherByRoutesWithAShortMinimumRetransmissionTimeout() {
-        LabNetwork network = new LabNetwork(lab.layout());
-        LabLayout.Node n1 = lab.layout().node("n1");
-        LabLayout.Node n2 = lab.layout().node("n2");
-        assertThat(network.rtoMin(n1, n2)).isEqualTo(LabNetwork.DEFAULT_PEER_RTO_MIN);
-        assertThat(network.rtoMin(n2, n1)).isEqualTo(LabNetwork.DEFAULT_PEER_RTO_MIN);
-        // The client, the origin and the VIPs keep the kernel's default: only the cluster's connections are tuned.
-        assertThat(Shell.run("ip", "-n", n1.host().namespace(), "route", "get", LabLayout.CLIENT.address()).out())
-                .doesNotContain("rto_min");
-    }
-
-    @Test
-    void aMalformedMinimumRetransmissionTimeoutIsAClearError() {
-        assertThatThrownBy(() -> new LabNetwork(lab.layout(), "20")).isInstanceOf(LabException.class)
-                .hasMessageContaining("like 20ms, or off: '20'");
-    }
-
-    @Test
     void aCrashLeavingAMinorityMakesTheSurvivorLetGoAndARevivalBringsEverythingBack() throws Exception {
         awaitVipsServed();
         lab.crash("n2");
