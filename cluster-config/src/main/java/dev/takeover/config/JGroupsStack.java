@@ -16,7 +16,12 @@ import java.util.stream.Collectors;
  * <ol>
  *   <li>{@code TCP}: {@code bind_addr} = the node's address, {@code bind_port} = {@code cluster.bind-port},
  *       {@code port_range=0} (bind exactly that port, since peers are listed with it), {@code tcp_nodelay=true}
- *       (small checkpoint messages must not wait for Nagle's algorithm).</li>
+ *       (small checkpoint messages must not wait for Nagle's algorithm), and platform threads
+ *       ({@code use_vthreads=false}; JGroups' default is virtual threads): the receivers and the message pool
+ *       then share no carrier threads, one per core, with the processing of the checkpoints' transactions, behind
+ *       which heartbeats waited until the survivors of a crash suspected each other (BENCHMARKS, "Takeover scale",
+ *       session 15). {@code -D}{@value #VIRTUAL_THREADS_PROPERTY}{@code =true} restores virtual threads, for
+ *       side-by-side measurements.</li>
  *   <li>{@code TCPPING}: {@code initial_hosts} = every node's address with the bind port, {@code port_range=0}.</li>
  *   <li>{@code MERGE3}, then {@code FD_SOCK2} (a closed TCP connection is an immediate suspicion) and
  *       {@code FD_ALL3} with {@code failure-detection.heartbeat-interval} and {@code timeout}.</li>
@@ -31,6 +36,8 @@ import java.util.stream.Collectors;
  * <p>Stateless and thread-safe.
  */
 public final class JGroupsStack {
+    /** The system property JGroups reads, when the stack is built, for whether its threads are virtual. */
+    public static final String VIRTUAL_THREADS_PROPERTY = "takeover.jgroups-virtual-threads";
 
     private JGroupsStack() {
     }
@@ -93,7 +100,8 @@ public final class JGroupsStack {
                     <TCP bind_addr="%s"
                          bind_port="%d"
                          port_range="0"
-                         tcp_nodelay="true"/>
+                         tcp_nodelay="true"
+                         use_vthreads="${%s:false}"/>
                     <TCPPING initial_hosts="%s"
                              port_range="0"/>
                     <MERGE3/>
@@ -109,7 +117,7 @@ public final class JGroupsStack {
                     <MFC/>
                     <FRAG4/>
                 </config>
-                """.formatted(node.address(), port, initialHosts, fd.heartbeatInterval().toMillis(),
+                """.formatted(node.address(), port, VIRTUAL_THREADS_PROPERTY, initialHosts, fd.heartbeatInterval().toMillis(),
                 fd.timeout().toMillis(), fd.verifyTimeout().toMillis(), fd.joinTimeout().toMillis());
     }
 }

@@ -87,6 +87,7 @@ class JGroupsStackTest {
         assertThat(tcp.getAttribute("bind_port")).isEqualTo("7850");
         assertThat(tcp.getAttribute("port_range")).isEqualTo("0");
         assertThat(tcp.getAttribute("tcp_nodelay")).isEqualTo("true");
+        assertThat(tcp.getAttribute("use_vthreads")).isEqualTo("${takeover.jgroups-virtual-threads:false}");
         Element ping = protocol(doc, "TCPPING");
         assertThat(ping.getAttribute("initial_hosts"))
                 .isEqualTo("198.18.0.11[7850],198.18.0.12[7850],198.18.0.13[7850]");
