@@ -4,6 +4,8 @@
 # own address are not. wrk runs from tko-client against both, alternating, for
 #   (a) 1 KiB cache hits over keep-alive (requests/s) and (b) a cached 100 MiB object (throughput).
 # Brings the lab up (replacing any), runs, and takes it down. Root. Every load run is bounded (wrk -d).
+# Each (a) run also writes threads-LABEL.txt: n1's and the replicas' CPU time per request, by thread group
+# (thread-cpu.py), which says where the checkpoints' cost goes (event loops, the write-behind writer, JGroups).
 # Usage: checkpoint-overhead.sh [--duration S] [--rounds N] [--baseline]
 #   --baseline: the control run, on a lab without checkpointing (`lab up --baseline`): both doors then do the same work,
 #   so its ratios show how far this machine's noise alone moves them.
@@ -34,11 +36,24 @@ cpu_seconds() {
   awk -v hz="$(getconf CLK_TCK)" -v n1="/proc/$N1/stat" 'FILENAME == n1 {u = $14; s = $15; next} {r += $14 + $15}
        END {printf "%.2f %.2f %.2f", u / hz, s / hz, r / hz}' "/proc/$N1/stat" $(printf "/proc/%s/stat " $REPLICAS)
 }
+threads() { # when label: snapshots each node's threads' CPU time
+  for p in $N1 $REPLICAS; do python3 "$ROOT/load-test/bench/thread-cpu.py" snapshot "$p" "$OUT/.threads-$p-$1"; done
+}
+thread_report() { # label: where each node's CPU went, by thread group, in µs per request -> threads-LABEL.txt
+  local requests; requests=$(awk '/requests in/ {print $1}' "$OUT/$1.txt")
+  for p in $N1 $REPLICAS; do
+    echo "$([[ $p == "$N1" ]] && echo n1 || echo replica) (pid $p), CPU per request:"
+    python3 "$ROOT/load-test/bench/thread-cpu.py" diff "$OUT/.threads-$p-before" "$OUT/.threads-$p-after" "$requests"
+  done >"$OUT/threads-$1.txt"
+  rm -f "$OUT"/.threads-*
+}
 run() { # label host path connections -> "req/s MiB/s n1-cpu-seconds n1-user n1-system replicas"
   local u0 s0 r0 u1 s1 r1
+  [[ $1 == a-* ]] && threads before   # (a) only: per request means something there
   read -r u0 s0 r0 <<<"$(cpu_seconds)"
   in_client wrk -t2 -c"$3" -d"${DURATION}s" --timeout 30s "http://$2$4" >"$OUT/$1.txt" 2>&1
   read -r u1 s1 r1 <<<"$(cpu_seconds)"
+  if [[ $1 == a-* ]]; then threads after; thread_report "$1"; fi
   awk -v u="$(echo "$u1 - $u0" | bc -l)" -v s="$(echo "$s1 - $s0" | bc -l)" -v r="$(echo "$r1 - $r0" | bc -l)" \
       '/Requests\/sec/ {q=$2}
        /Transfer\/sec/ {v=$2; if (v ~ /GB/) v*=1024; else if (v ~ /KB/) v/=1024; else v+=0}
@@ -73,4 +88,4 @@ for r in $(seq 1 "$ROUNDS"); do
     "$(echo "${B[with]} / ${B[without]}" | bc -l)" "${BC[with]}" "${BC[without]}" \
     "${BU[with]}" "${BS[with]}" "${BU[without]}" "${BS[without]}" "${BR[with]}" "${BR[without]}" | tee -a "$OUT/summary.md"
 done
-echo "raw results: $OUT"
+echo "raw results: $OUT (threads-*.txt: each node's CPU per request by thread group)"
