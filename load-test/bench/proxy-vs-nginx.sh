@@ -341,13 +341,14 @@ for (( round = 1; round <= ROUNDS; round++ )); do
 done
 
 # Every measured response must have been a cache hit: count the access log lines that are not.
-# The node's access log is written by an asynchronous appender: wait until it stops growing.
+# The node's access log is written by an asynchronous appender into a buffer flushed at least every second: wait
+# until it stops growing for longer than that.
 last=-1
-for _ in $(seq 60); do
+for _ in $(seq 30); do
   now=$(wc -l <"${ACCESS[node]}")
   (( now == last )) && break
   last=$now
-  sleep 1
+  sleep 2
 done
 declare -A LOGGED NOT_HIT
 for server in node nginx; do
