@@ -117,7 +117,8 @@ public final class JGroupsStack {
                     <MFC/>
                     <FRAG4/>
                 </config>
-                """.formatted(node.address(), port, VIRTUAL_THREADS_PROPERTY, initialHosts, fd.heartbeatInterval().toMillis(),
-                fd.timeout().toMillis(), fd.verifyTimeout().toMillis(), fd.joinTimeout().toMillis());
+                """.formatted(node.address(), port, VIRTUAL_THREADS_PROPERTY, initialHosts,
+                fd.heartbeatInterval().toMillis(), fd.timeout().toMillis(), fd.verifyTimeout().toMillis(),
+                fd.joinTimeout().toMillis());
     }
 }

@@ -171,8 +171,9 @@ public final class Lab {
     }
 
     /**
-     * Keeps the last lab's access logs as {@code nN-access.log.1}, replacing older ones: a node logs every request, and a
-     * few load tests appended across labs reached gigabytes. The node logs stay appended (scripts count lines in them).
+     * Keeps the last lab's access logs as {@code nN-access.log.1}, replacing older ones: a node logs every request,
+     * and a few load tests appended across labs reached gigabytes. The node logs stay appended (scripts count lines
+     * in them).
      */
     private void rotateAccessLogs(LabLayout layout) throws IOException {
         for (LabLayout.Host host : layout.hosts()) {
