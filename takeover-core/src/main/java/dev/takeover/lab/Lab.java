@@ -177,11 +177,16 @@ public final class Lab {
      */
     private void rotateAccessLogs(LabLayout layout) throws IOException {
         for (LabLayout.Host host : layout.hosts()) {
-            Path log = logs().resolve(host.name() + "-access.log");
+            Path log = accessLog(host);
             if (Files.exists(log)) {
                 Files.move(log, log.resolveSibling(log.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
             }
         }
+    }
+
+    /** Where the host's process writes its access log. */
+    private Path accessLog(LabLayout.Host host) {
+        return logs().resolve(host.name() + "-access.log");
     }
 
     /** Starts {@code bin/takeover ARGS} detached inside the host's namespace; returns its pid. */
@@ -196,7 +201,7 @@ public final class Lab {
                 .redirectErrorStream(true);
         // TAKEOVER_LAB_NODE_OPTS adds JVM options to the lab's processes (a logback file, GC logging, ...).
         pb.environment().put("TAKEOVER_JAVA_OPTS", "-Xms256m -Xmx512m -XX:MaxDirectMemorySize=2560m "
-                + "-Dtakeover.access.log=" + logs().resolve(host.name() + "-access.log") + " "
+                + "-Dtakeover.access.log=" + accessLog(host) + " "
                 + System.getenv().getOrDefault("TAKEOVER_LAB_NODE_OPTS", ""));
         try {
             return pb.start().pid(); // setsid and ip netns exec exec in place: this is the JVM's pid
