@@ -8,17 +8,24 @@
 # 1 KiB hits on keep-alive connections, then as many on new connections), then rests: as a node of a running cluster
 # has served traffic before a peer dies, the survivors' proxy and checkpoint paths are compiled, and what the takeover
 # compiles is its own code. --warm 0 skips it (every survivor cold, as before session 13).
-# Usage: takeover-scale.sh [--connections N] [--active A] [--warm W]
+# --train records the AOT cache that bin/takeover then gives every JVM it starts (takeover-core/target/takeover.aot):
+# the nodes run with -XX:AOTCacheOutput, and once the clients are done n1, which took one of the VIPs over, is stopped
+# cleanly and writes it (a minute or two more). Record it again after each build; an older one is left out.
+# Usage: takeover-scale.sh [--connections N] [--active A] [--warm W] [--train]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-N=10000 A=100 WARM=5
+N=10000 A=100 WARM=5 TRAIN=0
 while (($#)); do case "$1" in
-  --connections) N=$2; shift 2;; --active) A=$2; shift 2;; --warm) WARM=$2; shift 2;;
-  *) echo "usage: $0 [--connections N] [--active A] [--warm W]" >&2; exit 2;; esac; done
+  --connections) N=$2; shift 2;; --active) A=$2; shift 2;; --warm) WARM=$2; shift 2;; --train) TRAIN=1; shift;;
+  *) echo "usage: $0 [--connections N] [--active A] [--warm W] [--train]" >&2; exit 2;; esac; done
 [[ $(id -u) == 0 ]] || { echo "needs root (the lab builds network namespaces)" >&2; exit 2; }
 ((WARM == 0)) || command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk), or --warm 0" >&2; exit 2; }
 
 OUT="$ROOT/load-test/results/takeover-scale-$(date -u +%Y%m%d-%H%M%S)"; mkdir -p "$OUT"
+if ((TRAIN)); then   # record, with no cache in use (a JVM cannot both use and record one)
+  mkdir -p "$OUT/aot"
+  export TAKEOVER_AOT=off TAKEOVER_LAB_NODE_OPTS="${TAKEOVER_LAB_NODE_OPTS:-} -XX:AOTCacheOutput=$OUT/aot/node-%p.aot"
+fi
 cleanup() { exec 3>&- 2>/dev/null || true; "$ROOT/bin/takeover" lab down >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 "$ROOT/bin/takeover" lab up --nodes 3 >"$OUT/lab-up.txt" 2>&1
@@ -78,3 +85,16 @@ if disturbed:
     print(f"**not a clean run**: the cluster split before the crash ({len(disturbed)} log lines in disturbed.txt)")
 PY
 cat "$OUT/steps.txt"
+node_pid() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['pids'][sys.argv[2]])" "$ROOT/.lab/lab.json" "$1"; }
+N1=$(node_pid n1)
+if tr '\0' ' ' <"/proc/$N1/cmdline" | grep -q -- '-XX:AOTCache='; then echo "AOT cache: used"; else echo "AOT cache: none"; fi \
+  | tee -a "$OUT/summary.md"
+if ((TRAIN)); then
+  grep -q 'by n1:' "$OUT/summary.md" && [[ ! -s "$OUT/disturbed.txt" ]] \
+    || { echo "not a clean takeover by n1: no AOT cache recorded" >&2; exit 1; }
+  kill -TERM "$N1"   # a clean stop writes the cache: the JVM assembles it before it exits
+  for _ in $(seq 1 300); do kill -0 "$N1" 2>/dev/null || break; sleep 1; done
+  [[ -s "$OUT/aot/node-pid$N1.aot" ]] || { echo "n1 wrote no AOT cache (see .lab/logs/n1.log)" >&2; exit 1; }
+  cp "$OUT/aot/node-pid$N1.aot" "$ROOT/takeover-core/target/takeover.aot"
+  echo "AOT cache recorded: takeover-core/target/takeover.aot ($(du -m "$ROOT/takeover-core/target/takeover.aot" | cut -f1) MiB)"
+fi
