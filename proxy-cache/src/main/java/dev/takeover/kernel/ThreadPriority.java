@@ -8,19 +8,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lowers the scheduling priority of the calling thread: on Linux each thread has its own nice value
- * ({@code setpriority(PRIO_PROCESS, gettid(), nice)}), which CFS turns into its share of a busy CPU.
+ * Sets the scheduling priority of the calling thread: on Linux each thread has its own nice value
+ * ({@code setpriority(PRIO_PROCESS, gettid(), nice)}), which the scheduler turns into its share of a busy CPU.
  *
  * <p>The node gives its data plane (the proxy's event loops) a higher nice value than its control plane (JGroups
  * heartbeats and views, Infinispan's topology, the takeover): when bulk transfers saturate the CPUs, a heartbeat is
  * not starved into a false suspicion, and a takeover is not slowed to a crawl by the downloads around it. Raising
- * one's own nice value needs no privilege.
+ * one's own nice value needs no privilege. A takeover's probe and rebuilds, the path every client of a dead node
+ * waits on, run for that second above everything else ({@link #boostCurrentThread}), which needs CAP_SYS_NICE.
  *
  * <p>Thread-safe. Where the call is not available (not Linux) it does nothing, and says so once.
  */
 public final class ThreadPriority {
     private static final Logger LOG = LoggerFactory.getLogger(ThreadPriority.class);
     private static final AtomicBoolean WARNED = new AtomicBoolean();
+    private static final AtomicBoolean BOOST_WARNED = new AtomicBoolean();
 
     private ThreadPriority() {
     }
@@ -41,6 +43,28 @@ public final class ThreadPriority {
         } catch (KernelException | LinkageError e) {
             if (WARNED.compareAndSet(false, true)) {
                 LOG.warn("cannot lower the priority of {}: {}", Thread.currentThread().getName(), e.toString());
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Raises the calling thread's priority, or gives it back ({@code 0}).
+     *
+     * @param nice from -20 (the highest priority) to 0 (the default)
+     * @return whether it took effect: a negative value needs CAP_SYS_NICE (the first refusal is logged)
+     */
+    public static boolean boostCurrentThread(int nice) {
+        if (nice < -20 || nice > 0) {
+            throw new IllegalArgumentException("nice must be in [-20, 0] (raising priority only), got " + nice);
+        }
+        try {
+            Libc.setpriority(Libc.PRIO_PROCESS, Libc.gettid(), nice);
+            return true;
+        } catch (KernelException | LinkageError e) {
+            if (BOOST_WARNED.compareAndSet(false, true)) {
+                LOG.warn("cannot raise the priority of {} (needs CAP_SYS_NICE): {}", Thread.currentThread().getName(),
+                        e.toString());
             }
             return false;
         }

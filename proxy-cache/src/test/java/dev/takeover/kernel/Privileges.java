@@ -12,6 +12,7 @@ final class Privileges {
 
     static final int CAP_NET_ADMIN = 12;
     static final int CAP_NET_RAW = 13;
+    static final int CAP_SYS_NICE = 23;
 
     private Privileges() {
     }

@@ -2,6 +2,7 @@ package dev.takeover.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,31 @@ class ThreadPriorityTest {
         assertThat(r[1]).as("set").isEqualTo(1);
         assertThat(r[2]).isEqualTo(Math.max(before, 7));
         assertThat(ThreadPriority.niceOfCurrentThread()).as("the caller's own is untouched").isEqualTo(before);
+    }
+
+    @Test
+    void boostsTheCallingThreadAndGivesItBack() throws Exception {
+        assumeTrue(Privileges.has(Privileges.CAP_SYS_NICE), "raising a priority needs CAP_SYS_NICE");
+        CompletableFuture<int[]> seen = new CompletableFuture<>();
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                boolean raised = ThreadPriority.boostCurrentThread(-5);
+                int boosted = ThreadPriority.niceOfCurrentThread();
+                boolean back = ThreadPriority.boostCurrentThread(0);
+                seen.complete(new int[] {raised ? 1 : 0, boosted, back ? 1 : 0, ThreadPriority.niceOfCurrentThread()});
+            } catch (Exception e) {
+                seen.completeExceptionally(e);
+            }
+        });
+        assertThat(seen.get(10, TimeUnit.SECONDS)).containsExactly(1, -5, 1, 0);
+        t.join();
+    }
+
+    @Test
+    void boostOnlyRaisesPriority() {
+        assertThatThrownBy(() -> ThreadPriority.boostCurrentThread(1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("raising priority only");
+        assertThatThrownBy(() -> ThreadPriority.boostCurrentThread(-21)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.takeover.failover;
 import dev.takeover.checkpoint.ConnectionCheckpoint;
 import dev.takeover.kernel.GratuitousArp;
 import dev.takeover.kernel.LocalSockets;
+import dev.takeover.kernel.ThreadPriority;
 import dev.takeover.probe.OldSequenceProbe;
 import dev.takeover.probe.ProbeOutcome;
 import dev.takeover.proxy.ProxyServer;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,6 +58,14 @@ final class VipTakeover {
      */
     private static final int REBUILDERS = Math.max(1, Integer.getInteger("takeover.rebuilders",
             Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 4)));
+    /**
+     * The nice value of the threads that probe and rebuild, from the probe's first send to the last rebuilt socket:
+     * every client of the dead VIP waits on them. On a busy machine the scheduler shared the CPUs evenly among every
+     * runnable thread, and the probe's sender got a sixth of a core (BENCHMARKS, "Takeover scale", session 16).
+     * Raising it needs CAP_SYS_NICE (without, the takeover runs as before and says so once); {@code
+     * -Dtakeover.takeover-nice=0} leaves them at the default, for side-by-side measurements.
+     */
+    static final int TAKEOVER_NICE = Math.clamp(Integer.getInteger("takeover.takeover-nice", -5), -20, 0);
     private static final LocalSockets LOCAL_SOCKETS = new LocalSockets();
     /**
      * How much longer than the proxy's own bound ({@link ProxyServer#longestResumePlan}) a plan is waited for before
@@ -102,13 +112,23 @@ final class VipTakeover {
             Rebuilds rebuilds = new Rebuilds(claim);
             long probed;
             String probeRounds;
+            ThreadFactory rebuilderThreads = Thread.ofPlatform().name("rebuild-", 0).daemon().factory();
             try (OldSequenceProbe probe = OldSequenceProbe.open(ctx.interfaceName(), vip);
-                 ExecutorService rebuilders = Executors.newFixedThreadPool(REBUILDERS,
-                         Thread.ofPlatform().name("rebuild-", 0).daemon().factory())) {
+                 ExecutorService rebuilders = Executors.newFixedThreadPool(REBUILDERS, task ->
+                         rebuilderThreads.newThread(() -> {
+                             ThreadPriority.boostCurrentThread(TAKEOVER_NICE);
+                             task.run();
+                         }))) {
                 steps.mark("open");
                 // Each answer is settled (its socket rebuilt and handed to the proxy) the moment it arrives, off the
                 // thread that reads the answers, which must keep up with thousands of them arriving at once.
-                probe.probe(listed, o -> rebuilds.add(CompletableFuture.runAsync(() -> rebuilds.settle(o), rebuilders)));
+                ThreadPriority.boostCurrentThread(TAKEOVER_NICE);
+                try {
+                    probe.probe(listed, o -> rebuilds.add(CompletableFuture.runAsync(() -> rebuilds.settle(o),
+                            rebuilders)));
+                } finally {
+                    ThreadPriority.boostCurrentThread(0); // this thread goes on to the claims, at the default
+                }
                 probed = clock.millis();
                 steps.mark("probe");
                 probeRounds = probe.rounds();
