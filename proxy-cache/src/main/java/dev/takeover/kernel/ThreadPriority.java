@@ -37,15 +37,7 @@ public final class ThreadPriority {
         if (nice < 0 || nice > 19) {
             throw new IllegalArgumentException("nice must be in [0, 19] (lowering priority only), got " + nice);
         }
-        try {
-            Libc.setpriority(Libc.PRIO_PROCESS, Libc.gettid(), nice);
-            return true;
-        } catch (KernelException | LinkageError e) {
-            if (WARNED.compareAndSet(false, true)) {
-                LOG.warn("cannot lower the priority of {}: {}", Thread.currentThread().getName(), e.toString());
-            }
-            return false;
-        }
+        return set(nice, WARNED, "cannot lower the priority of {}: {}");
     }
 
     /**
@@ -58,13 +50,17 @@ public final class ThreadPriority {
         if (nice < -20 || nice > 0) {
             throw new IllegalArgumentException("nice must be in [-20, 0] (raising priority only), got " + nice);
         }
+        return set(nice, BOOST_WARNED, "cannot raise the priority of {} (needs CAP_SYS_NICE): {}");
+    }
+
+    /** Sets the calling thread's nice value; the first failure of each kind ({@code warned}) is logged. */
+    private static boolean set(int nice, AtomicBoolean warned, String failure) {
         try {
             Libc.setpriority(Libc.PRIO_PROCESS, Libc.gettid(), nice);
             return true;
         } catch (KernelException | LinkageError e) {
-            if (BOOST_WARNED.compareAndSet(false, true)) {
-                LOG.warn("cannot raise the priority of {} (needs CAP_SYS_NICE): {}", Thread.currentThread().getName(),
-                        e.toString());
+            if (warned.compareAndSet(false, true)) {
+                LOG.warn(failure, Thread.currentThread().getName(), e.toString());
             }
             return false;
         }
