@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * heartbeats and views, Infinispan's topology, the takeover): when bulk transfers saturate the CPUs, a heartbeat is
  * not starved into a false suspicion, and a takeover is not slowed to a crawl by the downloads around it. Raising
  * one's own nice value needs no privilege. A takeover's probe and rebuilds, the path every client of a dead node
- * waits on, run for that second above everything else ({@link #boostCurrentThread}), which needs CAP_SYS_NICE.
+ * waits on, run at a raised priority for that second ({@link #boostCurrentThread}), which needs CAP_SYS_NICE.
  *
  * <p>Thread-safe. Where the call is not available (not Linux) it does nothing, and says so once.
  */
