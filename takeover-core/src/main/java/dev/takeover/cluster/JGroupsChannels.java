@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * Builds a node's JGroups channel from the cluster's stack ({@link JGroupsStack}), unconnected, for Infinispan to
  * connect.
  *
- * <p>Two settings are completed here, for the generated stack only (a hand-written one is used as it is).
+ * <p>Three settings are completed here, for the generated stack only (a hand-written one is used as it is).
  * First, an {@code FD_SOCK2} without a {@code bind_addr} listens on every address and
  * tells its peers a wildcard address, so a peer that answers the connect request at that address reaches itself
  * when every node uses the same port (one node per host, or per network namespace). The connect then times out,
@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * it sometimes lost (seen in the namespace tests). So {@code FD_SOCK2} binds to the transport's address unless the
  * stack sets one. Second, {@code TCP} sends through one queue and thread per connection
  * ({@code non_blocking_sends}), so that a member whose link is cut, while the cluster has not excluded it yet,
- * cannot stall the messages to the others.
+ * cannot stall the messages to the others. Third, {@code VERIFY_SUSPECT2} gives way to {@link VerifySuspectHeard},
+ * which drops a verification once the member's heartbeat is heard again.
  *
  * <p>Stateless and thread-safe.
  */
@@ -87,5 +88,11 @@ final class JGroupsChannels {
                     + transport.getBundler() + ") cannot be told to use one sender thread per destination", null);
         }
         bundler.useSingleSenderThread(false);
+        try {
+            VerifySuspectHeard.replaceIn(channel.getProtocolStack());
+        } catch (Exception e) {
+            throw new ClusterException("node " + nodeName + ": cannot put VerifySuspectHeard in the stack: "
+                    + e.getMessage(), e);
+        }
     }
 }

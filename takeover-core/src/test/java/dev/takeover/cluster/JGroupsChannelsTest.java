@@ -7,8 +7,10 @@ import dev.takeover.config.ClusterConfig;
 import dev.takeover.config.JGroupsStack;
 import java.util.List;
 import org.jgroups.JChannel;
+import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.TCP;
+import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.junit.jupiter.api.Test;
 
 /** The channel a node builds from the generated stack, unconnected. */
@@ -26,6 +28,11 @@ class JGroupsChannelsTest {
             FD_SOCK2 fdSock = channel.getProtocolStack().findProtocol(FD_SOCK2.class);
             assertThat(fdSock.getBindAddress()).isEqualTo(tcp.getBindAddress());
             assertThat(channel.name()).isEqualTo("n2");
+            VERIFY_SUSPECT2 verify = channel.getProtocolStack().findProtocol(VERIFY_SUSPECT2.class);
+            assertThat((Object) verify).isInstanceOf(VerifySuspectHeard.class);
+            assertThat(verify.getTimeout()).isEqualTo(CLUSTER.failureDetection().verifyTimeout().toMillis());
+            assertThat((Object) verify.getDownProtocol()).isInstanceOf(FD_ALL3.class); // sees the detector's UNSUSPECT
+            assertThat((Object) verify.getProtocolStack()).isSameAs(channel.getProtocolStack());
         }
     }
 
