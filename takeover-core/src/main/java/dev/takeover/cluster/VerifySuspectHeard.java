@@ -11,10 +11,10 @@ import org.jgroups.stack.ProtocolStack;
  * member it has heard from again ({@code UNSUSPECT} travelling up), the member's pending verification is dropped.
  *
  * <p>{@code VERIFY_SUSPECT2} itself waits only for the answer to its own "are you dead?" message, and lets
- * {@code UNSUSPECT} pass. On a loaded two-core lab node a survivor's heartbeat arrived 300 ms late (suspected),
- * then arrived (unsuspected), and the answer came more than 100 ms after the question: the suspicion went up anyway,
- * 72 ms after the unsuspect, and the two survivors excluded each other (BENCHMARKS, "Takeover scale", session 16). A
- * dead member sends nothing, so its detection is unchanged.
+ * {@code UNSUSPECT} pass. On a loaded two-core lab node a survivor's heartbeat was 300 ms late (suspected), then
+ * arrived 72 ms later (unsuspected), but the answer came more than 100 ms after the question: the suspicion went up
+ * anyway, 103 ms after the unsuspect, and the two survivors excluded each other (BENCHMARKS, "Takeover scale", session
+ * 16). A dead member sends nothing, so its detection is unchanged.
  *
  * <p>Thread-safe as its parent: the suspects are guarded by its monitor.
  */
