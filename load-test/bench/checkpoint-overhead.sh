@@ -29,8 +29,9 @@ for t in /synthetic/1k /synthetic/100m; do   # warm the cache through both doors
   for h in $VIP $NODE; do in_client curl -s -o /dev/null "http://$h$t"; done
 done
 
-pid() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['pids'][sys.argv[2]])" "$ROOT/.lab/lab.json" "$1"; }
-N1=$(pid n1) REPLICAS="$(pid n2) $(pid n3)"
+# shellcheck source=lab.sh
+source "$ROOT/load-test/bench/lab.sh"
+N1=$(lab_pid n1) REPLICAS="$(lab_pid n2) $(lab_pid n3)"
 # CPU seconds: n1's user and system time, and the two replicas' together (user + system)
 cpu_seconds() {
   awk -v hz="$(getconf CLK_TCK)" -v n1="/proc/$N1/stat" 'FILENAME == n1 {u = $14; s = $15; next} {r += $14 + $15}

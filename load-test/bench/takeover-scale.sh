@@ -85,8 +85,9 @@ if disturbed:
     print(f"**not a clean run**: the cluster split before the crash ({len(disturbed)} log lines in disturbed.txt)")
 PY
 cat "$OUT/steps.txt"
-node_pid() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['pids'][sys.argv[2]])" "$ROOT/.lab/lab.json" "$1"; }
-N1=$(node_pid n1)
+# shellcheck source=lab.sh
+source "$ROOT/load-test/bench/lab.sh"
+N1=$(lab_pid n1)
 if tr '\0' ' ' <"/proc/$N1/cmdline" | grep -q -- '-XX:AOTCache='; then echo "AOT cache: used"; else echo "AOT cache: none"; fi \
   | tee -a "$OUT/summary.md"
 if ((TRAIN)); then
