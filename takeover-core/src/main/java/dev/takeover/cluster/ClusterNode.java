@@ -43,6 +43,8 @@ public final class ClusterNode implements AutoCloseable {
     private final Cache<String, Long> departures;
     private final Cache<String, byte[]> checkpointCache;
     private final ReplicatedCheckpointStore replicated;
+    /** The write-behind queue's way to the replicas; null under {@code checkpoint.replication: sync}. */
+    private final CheckpointJournal journal;
     private final CheckpointStore checkpoints;
     private final VipDirectory vips;
     private final LeaverLocks leaverLocks;
@@ -61,9 +63,12 @@ public final class ClusterNode implements AutoCloseable {
         this.departures = departures;
         this.checkpointCache = checkpointCache;
         this.replicated = new ReplicatedCheckpointStore(checkpointCache, name);
-        this.checkpoints = config.checkpoint().replication() == CheckpointConfig.Replication.SYNC
+        CheckpointConfig.Replication replication = config.checkpoint().replication();
+        this.journal = replication == CheckpointConfig.Replication.SYNC ? null : CheckpointJournal.open(channel,
+                checkpointCache, name, replication == CheckpointConfig.Replication.BATCHED);
+        this.checkpoints = journal == null
                 ? replicated
-                : WriteBehindCheckpointStore.over(replicated, name, config.checkpoint().linger());
+                : WriteBehindCheckpointStore.over(replicated, journal, name, config.checkpoint().linger());
         this.vips = new VipDirectory(vipCache);
         List<Cache<?, ?>> guarded = List.of(checkpointCache, vipCache);
         membership.addListener(availabilityRestore = new AvailabilityRestore(name, membership,
@@ -199,6 +204,9 @@ public final class ClusterNode implements AutoCloseable {
         rejoinResync.close();
         availabilityRestore.close();
         checkpoints.close(); // a write-behind queue writes what it holds first
+        if (journal != null) {
+            journal.close();
+        }
         replicated.close();
         try {
             departures.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES)

@@ -98,6 +98,8 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
      */
     private final Map<ConnectionId, Long> removals = new ConcurrentHashMap<>();
     private final BatchRemover batchRemover;
+    /** Waits until the replicas hold what the writers above sent; run before an operation that follows them. */
+    private final Runnable barrier;
     /**
      * What the writer last wrote of each connection, while it is the last word this store knows: set under {@link
      * #order} when a write is stored, forgotten when one is refused and before any other operation on the
@@ -130,10 +132,11 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
     private volatile boolean closed;
 
     private WriteBehindCheckpointStore(CheckpointStore delegate, BatchWriter batchWriter, BatchRemover batchRemover,
-            String nodeName, Duration lingerMax) {
+            Runnable barrier, String nodeName, Duration lingerMax) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.batchWriter = Objects.requireNonNull(batchWriter, "batchWriter");
         this.batchRemover = Objects.requireNonNull(batchRemover, "batchRemover");
+        this.barrier = Objects.requireNonNull(barrier, "barrier");
         if (lingerMax.isNegative() || lingerMax.isZero()) {
             throw new IllegalArgumentException("the longest linger must be positive, was " + lingerMax);
         }
@@ -187,7 +190,22 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
      */
     static WriteBehindCheckpointStore over(ReplicatedCheckpointStore store, String nodeName, Duration lingerMax) {
         WriteBehindCheckpointStore behind = new WriteBehindCheckpointStore(store, store::putEachIfNewer,
-                store::removeEach, nodeName, lingerMax);
+                store::removeEach, () -> { }, nodeName, lingerMax);
+        behind.start();
+        return behind;
+    }
+
+    /**
+     * @param store     the replicated store, for everything but the queue's writes; not closed by this store
+     * @param journal   what writes the queue's checkpoints and removals, one message per batch; not closed either
+     * @param nodeName  this node's name, for the writer thread's name
+     * @param lingerMax the longest the writer lingers ({@code checkpoint.linger})
+     * @return a started write-behind store
+     */
+    static WriteBehindCheckpointStore over(ReplicatedCheckpointStore store, CheckpointJournal journal,
+            String nodeName, Duration lingerMax) {
+        WriteBehindCheckpointStore behind = new WriteBehindCheckpointStore(store, journal::putEachIfNewer,
+                journal::removeEach, journal::barrier, nodeName, lingerMax);
         behind.start();
         return behind;
     }
@@ -199,7 +217,7 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
     static WriteBehindCheckpointStore over(CheckpointStore delegate, BatchWriter batchWriter, String nodeName,
             Duration lingerMax) {
         WriteBehindCheckpointStore store = new WriteBehindCheckpointStore(delegate, batchWriter,
-                BatchRemover.oneByOne(delegate), nodeName, lingerMax);
+                BatchRemover.oneByOne(delegate), () -> { }, nodeName, lingerMax);
         store.start();
         return store;
     }
@@ -220,7 +238,7 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
     /** As {@link #paused(CheckpointStore, String)}, writing through {@code batchWriter} and {@code batchRemover}. */
     static WriteBehindCheckpointStore paused(CheckpointStore delegate, BatchWriter batchWriter,
             BatchRemover batchRemover, String nodeName) {
-        return new WriteBehindCheckpointStore(delegate, batchWriter, batchRemover, nodeName,
+        return new WriteBehindCheckpointStore(delegate, batchWriter, batchRemover, () -> { }, nodeName,
                 CheckpointConfig.DEFAULT_LINGER);
     }
 
@@ -489,6 +507,7 @@ final class WriteBehindCheckpointStore implements CheckpointStore {
             }
             writeInBatches(List.copyOf(pending.values()));
             removeInBatches(removing);
+            barrier.run(); // the operation must not overtake, on any replica, what the writer sent before it
             ids.forEach(lastWritten::remove);
             return operation.get();
         } finally {
