@@ -172,6 +172,36 @@ public final class CheckpointCodec {
         }
     }
 
+    /**
+     * The fields a checkpoint's encoding starts with: what ordering decisions need.
+     *
+     * @param version   {@link ConnectionCheckpoint#version()}
+     * @param ownerNode {@link ConnectionCheckpoint#ownerNode()}
+     */
+    public record Head(long version, String ownerNode) {}
+
+    /**
+     * Reads the {@link Head} of an encoded checkpoint without decoding the rest. The checksum is <em>not</em>
+     * verified: for bytes this process decoded or wrote before, such as the values of a store that checks what it
+     * accepts, where a full decode per ordering check was most of the cost.
+     *
+     * @throws CheckpointFormatException if the bytes are too short or not of a known format version
+     */
+    public static Head head(byte[] bytes, int offset, int length) {
+        if (offset < 0 || length < 0 || offset > bytes.length - length) {
+            throw new CheckpointFormatException("truncated checkpoint: " + length + " bytes at " + offset + " of "
+                    + bytes.length);
+        }
+        Reader r = new Reader(bytes, offset, offset + length);
+        int format = r.u8("format");
+        if (format < OLDEST_READABLE_VERSION || format > FORMAT_VERSION) {
+            throw new CheckpointFormatException("unknown checkpoint format version " + format);
+        }
+        long version = r.varint("version");
+        r.varint("checkpointTimeMillis");
+        return new Head(version, r.string("ownerNode"));
+    }
+
     /** Versions 1 and 2 share the layout; version 1 lacks the requested state. */
     private static ConnectionCheckpoint decodeBody(Reader r, int format) {
         long version = r.varint("version");

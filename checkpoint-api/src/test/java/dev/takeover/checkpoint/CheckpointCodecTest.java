@@ -85,6 +85,30 @@ class CheckpointCodecTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("checkpoints")
+    void theHeadIsReadWithoutTheRestAtAnyOffset(String name, ConnectionCheckpoint c) {
+        byte[] encoded = CheckpointCodec.encode(c);
+        byte[] framed = new byte[encoded.length + 7];
+        System.arraycopy(encoded, 0, framed, 5, encoded.length);
+
+        assertThat(CheckpointCodec.head(framed, 5, encoded.length))
+                .isEqualTo(new CheckpointCodec.Head(c.version(), c.ownerNode()));
+    }
+
+    @Test
+    void aHeadOfUnknownFormatOrOutsideTheBytesIsRefused() {
+        byte[] encoded = CheckpointCodec.encode(cp(id(1), NO_OPTIONS, new HttpLayer.Idle(0, 0, 0)));
+        assertThatThrownBy(() -> CheckpointCodec.head(encoded, 0, 2)).isInstanceOf(CheckpointFormatException.class)
+                .hasMessageContaining("truncated");
+        assertThatThrownBy(() -> CheckpointCodec.head(encoded, 4, encoded.length))
+                .isInstanceOf(CheckpointFormatException.class).hasMessageContaining("truncated");
+        byte[] unknown = encoded.clone();
+        unknown[0] = 9;
+        assertThatThrownBy(() -> CheckpointCodec.head(unknown, 0, unknown.length))
+                .isInstanceOf(CheckpointFormatException.class).hasMessageContaining("format version 9");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("checkpoints")
     void everyTruncationIsRejected(String name, ConnectionCheckpoint c) {
         byte[] encoded = CheckpointCodec.encode(c);
         int step = Math.max(1, encoded.length / 300); // every length for small encodings, a sample for 64 KiB

@@ -280,11 +280,11 @@ final class CheckpointJournal implements AutoCloseable {
             Map<String, byte[]> puts = new HashMap<>();
             for (Op op : ops) {
                 byte[] value = current.get(op.key());
-                StoredEntry e = value == null ? null : StoredEntry.decode(value);
+                StoredEntry.Head e = value == null ? null : StoredEntry.head(value);
                 Outcome o = switch (op) {
                     case Put p -> decide(e, p);
-                    case Remove r -> e != null && e.checkpoint().version() <= r.version()
-                            ? Outcome.APPLIED : new Outcome(Kind.STALE, e == null ? 0 : e.checkpoint().version(), null);
+                    case Remove r -> e != null && e.version() <= r.version()
+                            ? Outcome.APPLIED : new Outcome(Kind.STALE, e == null ? 0 : e.version(), null);
                 };
                 if (o.kind() == Kind.APPLIED) {
                     switch (op) {
@@ -312,15 +312,15 @@ final class CheckpointJournal implements AutoCloseable {
     }
 
     /** The {@code putIfNewer} rule, except that the same version by the same owner is a round sent again. */
-    private static Outcome decide(StoredEntry e, Put p) {
+    private static Outcome decide(StoredEntry.Head e, Put p) {
         if (e == null) {
             return Outcome.APPLIED;
         }
         if (e.claimant() != null && !e.claimant().equals(p.owner())) {
             return new Outcome(Kind.FENCED, 0, e.claimant());
         }
-        long stored = e.checkpoint().version();
-        if (stored > p.version() || (stored == p.version() && !e.checkpoint().ownerNode().equals(p.owner()))) {
+        long stored = e.version();
+        if (stored > p.version() || (stored == p.version() && !e.owner().equals(p.owner()))) {
             return new Outcome(Kind.STALE, stored, null);
         }
         return Outcome.APPLIED;

@@ -68,7 +68,8 @@ public final class ClusterNode implements AutoCloseable {
                 checkpointCache, name, replication == CheckpointConfig.Replication.BATCHED);
         this.checkpoints = journal == null
                 ? replicated
-                : WriteBehindCheckpointStore.over(replicated, journal, name, config.checkpoint().linger());
+                : WriteBehindCheckpointStore.over(replicated, journal, config.nodes().size(), name,
+                        config.checkpoint().linger());
         this.vips = new VipDirectory(vipCache);
         List<Cache<?, ?>> guarded = List.of(checkpointCache, vipCache);
         membership.addListener(availabilityRestore = new AvailabilityRestore(name, membership,

@@ -156,6 +156,45 @@ record StoredEntry(ConnectionCheckpoint checkpoint, String claimant, Change chan
         }
     }
 
+    /**
+     * What ordering and fencing decisions need of a stored value, read without decoding its checkpoint (see {@link
+     * CheckpointCodec#head}: the checksum is not verified, so only for values of this node's own replica).
+     *
+     * @param claimant the node holding the claim, or null
+     * @param version  the checkpoint's version
+     * @param owner    the checkpoint's owner
+     */
+    record Head(String claimant, long version, String owner) {}
+
+    /** @throws CheckpointFormatException if {@code bytes} is not an entry this class wrote */
+    static Head head(byte[] bytes) {
+        try {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            int format = b.get() & 0xff;
+            if (format != FORMAT) {
+                throw new CheckpointFormatException("unknown stored entry format " + format);
+            }
+            b.get(); // change
+            int flags = b.get() & 0xff;
+            String claimant = (flags & CLAIMED) != 0 ? getShortString(b) : null;
+            if ((flags & IN_BUNDLE) != 0) {
+                b.position(b.position() + 8 + 2);
+                int count = b.getShort() & 0xffff;
+                for (int i = 0; i < count; i++) {
+                    b.position(b.position() + 2 + (b.getShort(b.position()) & 0xffff));
+                }
+            }
+            int length = b.getInt();
+            CheckpointCodec.Head head = CheckpointCodec.head(bytes, b.position(), length);
+            return new Head(claimant, head.version(), head.ownerNode());
+        } catch (RuntimeException e) {
+            if (e instanceof CheckpointFormatException f) {
+                throw f;
+            }
+            throw new CheckpointFormatException("malformed stored entry: " + e, e);
+        }
+    }
+
     private static void putShortBytes(ByteBuffer b, byte[] bytes) {
         if (bytes.length > 0xffff) {
             throw new IllegalArgumentException("string of " + bytes.length + " bytes is too long to store");

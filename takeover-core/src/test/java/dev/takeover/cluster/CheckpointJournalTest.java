@@ -147,7 +147,7 @@ class CheckpointJournalTest {
 
     @Test
     void theWriteBehindStoreWaitsForTheReplicasBeforeAnOperationThatFollowsItsWrites() throws Exception {
-        try (WriteBehindCheckpointStore behind = WriteBehindCheckpointStore.over(replica(1), journal(1), "n1",
+        try (WriteBehindCheckpointStore behind = WriteBehindCheckpointStore.over(replica(1), journal(1), 3, "n1",
                 Duration.ofMillis(2))) {
             for (int v = 1; v <= 50; v++) {
                 behind.putIfNewer(checkpoint(id(1), "n1", v));

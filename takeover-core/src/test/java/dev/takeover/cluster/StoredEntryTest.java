@@ -34,6 +34,20 @@ class StoredEntryTest {
         assertThat(StoredEntry.decode(entry.encode())).isEqualTo(entry);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
+    void theHeadSaysClaimVersionAndOwnerWithoutDecoding(String description, StoredEntry entry) {
+        assertThat(StoredEntry.head(entry.encode())).isEqualTo(new StoredEntry.Head(entry.claimant(),
+                entry.checkpoint().version(), entry.checkpoint().ownerNode()));
+    }
+
+    @Test
+    void aHeadOfBytesThatAreNoEntryIsRefused() {
+        byte[] good = StoredEntry.stored(checkpoint(id(1), "n1", 7), null).encode();
+        assertThatThrownBy(() -> StoredEntry.head(Arrays.copyOf(good, 8))).isInstanceOf(CheckpointFormatException.class);
+        assertThatThrownBy(() -> StoredEntry.head(new byte[0])).isInstanceOf(CheckpointFormatException.class);
+    }
+
     @Test
     void claimAndReleaseKeepTheCheckpointAndSayWhatChanged() {
         StoredEntry e = StoredEntry.stored(checkpoint(id(1), "n1", 3), null);

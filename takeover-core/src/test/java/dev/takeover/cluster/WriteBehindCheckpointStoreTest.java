@@ -129,6 +129,9 @@ class WriteBehindCheckpointStoreTest {
         long oneMs = Duration.ofMillis(1).toNanos();
         assertThat(WriteBehindCheckpointStore.lingerAfter(0, oneMs)).as("a longest linger below 2 ms").isEqualTo(oneMs);
         assertThat(WriteBehindCheckpointStore.lingerAfter(3_000_000, min)).as("checkpoint.linger: 2ms").isEqualTo(min);
+        assertThat(WriteBehindCheckpointStore.lingerAfter(300_000, 60, max)).as("a journal's round, three members")
+                .isEqualTo(18_000_000);
+        assertThat(WriteBehindCheckpointStore.lingerAfter(20_000, 60, max)).isEqualTo(min);
     }
 
     @Test
