@@ -125,9 +125,30 @@ final class CheckpointEvents {
     public void removed(CacheEntryRemovedEvent<String, byte[]> event) {
         byte[] old = event.getOldValue();
         if (old != null && !subscriptions.isEmpty()) {
-            StoredEntry e = StoredEntry.decode(old);
-            publish(List.of(new CheckpointEvent.Removed(e.checkpoint().id(), e.checkpoint().version())));
+            removedValue(old);
         }
+    }
+
+    /**
+     * A change written to the replica past the cache's command chain ({@link CheckpointJournal}), which raises no
+     * cache event: reported as the cache would have. Called on the applying thread, right after the change.
+     *
+     * @param newValue the value written, or null for a removal of {@code oldValue}
+     */
+    void applied(byte[] oldValue, byte[] newValue) {
+        if (subscriptions.isEmpty()) {
+            return;
+        }
+        if (newValue != null) {
+            written(newValue);
+        } else if (oldValue != null) {
+            removedValue(oldValue);
+        }
+    }
+
+    private void removedValue(byte[] old) {
+        StoredEntry e = StoredEntry.decode(old);
+        publish(List.of(new CheckpointEvent.Removed(e.checkpoint().id(), e.checkpoint().version())));
     }
 
     private void written(byte[] value) {

@@ -65,7 +65,7 @@ public final class ClusterNode implements AutoCloseable {
         this.replicated = new ReplicatedCheckpointStore(checkpointCache, name);
         CheckpointConfig.Replication replication = config.checkpoint().replication();
         this.journal = replication == CheckpointConfig.Replication.SYNC ? null : CheckpointJournal.open(channel,
-                checkpointCache, name, replication == CheckpointConfig.Replication.BATCHED);
+                checkpointCache, replicated.events(), name, replication == CheckpointConfig.Replication.BATCHED);
         this.checkpoints = journal == null
                 ? replicated
                 : WriteBehindCheckpointStore.over(replicated, journal, config.nodes().size(), name,

@@ -341,6 +341,11 @@ public final class ReplicatedCheckpointStore implements CheckpointStore {
         return events.subscribe(listener);
     }
 
+    /** The events of this node's replica, for writers that bypass the cache's commands ({@link CheckpointJournal}). */
+    CheckpointEvents events() {
+        return events;
+    }
+
     @Override
     public void close() {
         if (!closed) {

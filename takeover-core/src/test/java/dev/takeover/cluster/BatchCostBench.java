@@ -45,7 +45,7 @@ public final class BatchCostBench {
         }
         List<CheckpointJournal> journals = new ArrayList<>();
         for (ClusterNode n : nodes) {
-            journals.add(CheckpointJournal.open(n.channel(), n.checkpointCache(), n.name(), false));
+            journals.add(CheckpointJournal.open(n.channel(), n.checkpointCache(), n.replicatedStore().events(), n.name(), false));
         }
         ReplicatedCheckpointStore store = nodes.get(0).replicatedStore();
         ConnectionCheckpoint[] cps = new ConnectionCheckpoint[batch];

@@ -35,7 +35,7 @@ class CheckpointJournalTest {
         for (String n : List.of("n1", "n2", "n3")) {
             ClusterNode node = ClusterNode.start(config, n);
             NODES.add(node);
-            JOURNALS.add(CheckpointJournal.open(node.channel(), node.checkpointCache(), n, n.equals("n2")));
+            JOURNALS.add(CheckpointJournal.open(node.channel(), node.checkpointCache(), node.replicatedStore().events(), n, n.equals("n2")));
         }
     }
 
@@ -127,6 +127,21 @@ class CheckpointJournalTest {
             assertThat(replica(node).get(id(1))).as("n%d", node).isEmpty();
             assertThat(replica(node).get(id(2))).as("n%d: newer than the removal", node)
                     .contains(checkpoint(id(2), "n1", 7));
+        }
+    }
+
+    @Test
+    void listenersOfAReplicaHearWhatTheJournalWroteThere() throws Exception {
+        java.util.concurrent.BlockingQueue<dev.takeover.checkpoint.CheckpointEvent> heard =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        try (dev.takeover.checkpoint.Registration r = replica(3).addListener(heard::add)) {
+            journal(1).putEachIfNewer(List.of(checkpoint(id(7), "n1", 2)));
+            journal(1).removeEach(Map.of(id(7), 2L));
+
+            assertThat(heard.poll(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .isEqualTo(new dev.takeover.checkpoint.CheckpointEvent.Stored(checkpoint(id(7), "n1", 2)));
+            assertThat(heard.poll(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .isEqualTo(new dev.takeover.checkpoint.CheckpointEvent.Removed(id(7), 2));
         }
     }
 
