@@ -70,6 +70,7 @@ done
 # replicas, which share this machine's cores with it here but run on other hosts in a real cluster.
 echo "| round | (a) with req/s | (a) without req/s | (a) ratio | (a) n1 CPU µs/req with / without | (b) with MiB/s | (b) without MiB/s | (b) ratio | (b) n1 CPU s/GiB with / without | (b) n1 user + system s/GiB with / without | (b) replicas CPU s with / without |" | tee "$OUT/summary.md"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" | tee -a "$OUT/summary.md"
+CLUSTER=()
 for r in $(seq 1 "$ROUNDS"); do
   if ((r % 2)); then order="with without"; else order="without with"; fi
   declare -A A B AC BC BU BS BR
@@ -88,5 +89,16 @@ for r in $(seq 1 "$ROUNDS"); do
     "$(echo "${A[with]} / ${A[without]}" | bc -l)" "${AC[with]}" "${AC[without]}" "${B[with]}" "${B[without]}" \
     "$(echo "${B[with]} / ${B[without]}" | bc -l)" "${BC[with]}" "${BC[without]}" \
     "${BU[with]}" "${BS[with]}" "${BU[without]}" "${BS[without]}" "${BR[with]}" "${BR[without]}" | tee -a "$OUT/summary.md"
+  CLUSTER+=("$(python3 "$ROOT/load-test/bench/thread-cpu.py" cluster "$OUT/threads-a-with-$r.txt" \
+    "$OUT/threads-a-without-$r.txt")")
 done
+# The requests/s ratio moves with this shared machine's load; the CPU the checkpoints' threads spend does much less.
+{
+  echo
+  echo "(a) the checkpoints' CPU per request, through the VIP less through the node's address (µs; n1's writer and cluster"
+  echo "threads, then each replica's threads but the JIT's), per round: sum = n1 + replicas"
+  for r in "${!CLUSTER[@]}"; do read -r sum parts <<<"${CLUSTER[$r]}"; echo "- round $((r + 1)): $sum = ${parts// / + }"; done
+  printf '%s\n' "${CLUSTER[@]}" | sort -n | awk '{v[NR] = $1} END {m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
+    printf "- median: %.2f µs per request\n", m}'
+} | tee -a "$OUT/summary.md"
 echo "raw results: $OUT (threads-*.txt: each node's CPU per request by thread group)"

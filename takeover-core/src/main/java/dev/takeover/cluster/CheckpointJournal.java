@@ -223,8 +223,10 @@ final class CheckpointJournal implements AutoCloseable {
 
     private void cast(List<Op> ops, boolean waitForAll) {
         Message message = new BytesMessage(null, encode(ops));
+        // This node applied the round before sending it: no answer awaited from it, no copy delivered to it.
         RequestOptions options = (waitForAll ? RequestOptions.SYNC() : RequestOptions.ASYNC())
-                .timeout(timeoutMillis).exclusionList(fork.getAddress());
+                .timeout(timeoutMillis).exclusionList(fork.getAddress())
+                .transientFlags(Message.TransientFlag.DONT_LOOPBACK);
         RspList<Object> answers;
         try {
             answers = dispatcher.castMessage(null, message, options);
