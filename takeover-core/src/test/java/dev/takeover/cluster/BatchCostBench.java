@@ -3,150 +3,154 @@ package dev.takeover.cluster;
 import dev.takeover.checkpoint.CheckpointFixtures;
 import dev.takeover.checkpoint.ConnectionCheckpoint;
 import dev.takeover.checkpoint.ConnectionId;
-import dev.takeover.checkpoint.HttpLayer;
 import dev.takeover.checkpoint.IpLayer;
 import dev.takeover.config.CheckpointConfig;
 import dev.takeover.config.ClusterConfig;
-import jakarta.transaction.TransactionManager;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.infinispan.AdvancedCache;
-import org.infinispan.Cache;
 import org.infinispan.configuration.cache.CacheMode;
 import org.infinispan.configuration.cache.ConfigurationBuilder;
 import org.infinispan.context.Flag;
-import org.infinispan.transaction.LockingMode;
-import org.infinispan.transaction.TransactionMode;
-import org.infinispan.transaction.lookup.EmbeddedTransactionManagerLookup;
 
-/** Scratch: CPU per checkpoint of a batch write, per variant. */
+/**
+ * What one round of the write-behind queue costs the cluster, per checkpoint: three nodes in this JVM on
+ * 127.0.0.1-3 (the cluster's own JGroups stack), rounds of checkpoints written from n1 one after the other, and the
+ * CPU time of the whole process (all three nodes), less its idle rate, divided by the checkpoints written.
+ *
+ * <p>Variants: the store's transaction per round ({@link ReplicatedCheckpointStore#putEachIfNewer}), the journal's
+ * message per round ({@link CheckpointJournal#putEachIfNewer}, a barrier every 50 rounds so that the replicas keep
+ * up), and for scale Infinispan's non-transactional {@code putAll} of the round and one {@code REPL_ASYNC} put of a
+ * value as large as the round.
+ *
+ * <p>Run: {@code java --enable-native-access=ALL-UNNAMED -cp <test class path> dev.takeover.cluster.BatchCostBench
+ * [checkpoints per round, default 50] [rounds, default 2000]}. The machine's load moves the numbers: compare the
+ * variants of one pass. Results in {@code REPLICATION.md} ("The journal").
+ */
 public final class BatchCostBench {
-    interface Batch { void write(int round) throws Exception; }
+
+    private BatchCostBench() {
+    }
+
+    /** Writes round number {@code round}. */
+    @FunctionalInterface
+    private interface Round {
+        void write(int round) throws Exception;
+    }
 
     public static void main(String[] args) throws Exception {
-        int batch = Integer.parseInt(args.length > 0 ? args[0] : "50");
-        int rounds = Integer.parseInt(args.length > 1 ? args[1] : "2000");
+        int batch = args.length > 0 ? Integer.parseInt(args[0]) : 50;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
         ClusterConfig config = TestClusters.loopback("bench", List.of("127.0.0.1", "127.0.0.2", "127.0.0.3"),
                 CheckpointConfig.Replication.SYNC);
         List<ClusterNode> nodes = new ArrayList<>();
-        for (String n : List.of("n1", "n2", "n3")) nodes.add(ClusterNode.start(config, n));
-        for (String mode : List.of("sync", "async", "opt")) {
-            ConfigurationBuilder b = new ConfigurationBuilder();
-            b.clustering().cacheMode(mode.equals("async") ? CacheMode.REPL_ASYNC : CacheMode.REPL_SYNC);
-            if (mode.equals("opt")) {
-                b.transaction().transactionMode(TransactionMode.TRANSACTIONAL).lockingMode(LockingMode.OPTIMISTIC)
-                        .transactionManagerLookup(new EmbeddedTransactionManagerLookup());
-            }
-            for (ClusterNode n : nodes) n.cacheManager().defineConfiguration("bench-" + mode, b.build());
-            for (ClusterNode n : nodes) n.cacheManager().getCache("bench-" + mode);
-        }
         List<CheckpointJournal> journals = new ArrayList<>();
-        for (ClusterNode n : nodes) {
-            journals.add(CheckpointJournal.open(n.channel(), n.checkpointCache(), n.replicatedStore().events(), n.name(), false));
-        }
-        ReplicatedCheckpointStore store = nodes.get(0).replicatedStore();
-        ConnectionCheckpoint[] cps = new ConnectionCheckpoint[batch];
-        for (int i = 0; i < batch; i++) cps[i] = checkpoint(i, 1_000);
-        byte[] value = StoredEntry.stored(cps[0], null).encode();
-        Map<String, Batch> variants = new java.util.LinkedHashMap<>();
-        variants.put("store putEachIfNewer (pessimistic tx)", r -> {
-            List<ConnectionCheckpoint> l = new ArrayList<>(batch);
-            for (int i = 0; i < batch; i++) {
-                cps[i] = cps[i].next("n1", cps[i].checkpointTimeMillis() + 1, cps[i].tcp(), cps[i].http());
-                l.add(cps[i]);
+        try {
+            for (String n : List.of("n1", "n2", "n3")) {
+                ClusterNode node = ClusterNode.start(config, n);
+                nodes.add(node);
+                journals.add(CheckpointJournal.open(node.channel(), node.checkpointCache(),
+                        node.replicatedStore().events(), n, false));
             }
-            store.putEachIfNewer(l);
-        });
-        ConnectionCheckpoint[] jcps = new ConnectionCheckpoint[batch];
-        for (int i = 0; i < batch; i++) jcps[i] = checkpoint(1000 + i, 1_000);
-        variants.put("journal putEachIfNewer (one message)", r -> {
-            List<ConnectionCheckpoint> l = new ArrayList<>(batch);
-            for (int i = 0; i < batch; i++) {
-                jcps[i] = jcps[i].next("n1", jcps[i].checkpointTimeMillis() + 1, jcps[i].tcp(), jcps[i].http());
-                l.add(jcps[i]);
-            }
-            journals.get(0).putEachIfNewer(l);
-            if (r % 50 == 49) journals.get(0).barrier();
-        });
-        AdvancedCache<String, byte[]> tx = nodes.get(0).checkpointCache().getAdvancedCache()
-                .withFlags(Flag.IGNORE_RETURN_VALUES);
-        TransactionManager tm = tx.getTransactionManager();
-        variants.put("pessimistic tx putAll, no locking read (other keys)", r -> {
-            Map<String, byte[]> m = new HashMap<>();
-            for (int i = 0; i < batch; i++) m.put("x" + i, value);
-            tm.begin(); tx.putAll(m); tm.commit();
-        });
-        for (ClusterNode n : nodes.subList(0, 1)) {
-            AdvancedCache<String, byte[]> loc = n.checkpointCache().getAdvancedCache()
-                    .withFlags(Flag.CACHE_MODE_LOCAL, Flag.IGNORE_RETURN_VALUES);
-            AdvancedCache<String, byte[]> locRead = n.checkpointCache().getAdvancedCache()
-                    .withFlags(Flag.CACHE_MODE_LOCAL, Flag.SKIP_LOCKING);
-            variants.put("local putAll 50 (one node)", r -> {
-                Map<String, byte[]> m = new HashMap<>();
-                for (int i = 0; i < batch; i++) m.put("l" + i, value);
-                loc.putAll(m);
-            });
-            variants.put("local read-check-put x50 (one node)", r -> {
-                for (int i = 0; i < batch; i++) {
-                    byte[] old = locRead.get("m" + i);
-                    if (old != null) StoredEntry.decode(old);
-                    loc.put("m" + i, value);
+            for (CacheMode mode : List.of(CacheMode.REPL_SYNC, CacheMode.REPL_ASYNC)) {
+                for (ClusterNode n : nodes) {
+                    n.cacheManager().defineConfiguration("bench-" + mode,
+                            new ConfigurationBuilder().clustering().cacheMode(mode).build());
                 }
-            });
-            variants.put("local tx: getAll+putAll 50 (one node)", r -> {
-                Map<String, byte[]> m = new HashMap<>();
-                for (int i = 0; i < batch; i++) m.put("q" + i, value);
-                tm.begin();
-                for (var v : locRead.getAll(m.keySet()).values()) StoredEntry.decode(v);
-                loc.putAll(m);
-                tm.commit();
-            });
-        }
-        for (String mode : List.of("sync", "async", "opt")) {
-            AdvancedCache<String, byte[]> c = nodes.get(0).cacheManager().<String, byte[]>getCache("bench-" + mode)
-                    .getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES);
-            TransactionManager ctm = c.getTransactionManager();
-            variants.put(mode + " putAll " + batch, r -> {
-                Map<String, byte[]> m = new HashMap<>();
-                for (int i = 0; i < batch; i++) m.put("k" + i, value);
-                if (ctm != null) ctm.begin();
-                c.putAll(m);
-                if (ctm != null) ctm.commit();
-            });
-            if (!mode.equals("opt")) {
-                byte[] packed = new byte[value.length * batch];
-                variants.put(mode + " one put of " + packed.length + " bytes", r -> c.put("packed", packed));
+                for (ClusterNode n : nodes) {
+                    n.cacheManager().getCache("bench-" + mode);
+                }
+            }
+            Map<String, Round> variants = variants(nodes.getFirst(), journals.getFirst(), batch);
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            for (int pass = 0; pass < 3; pass++) { // the first pass warms up
+                long idleCpu0 = os.getProcessCpuTime();
+                long idleWall0 = System.nanoTime();
+                Thread.sleep(2000);
+                double idleRate = (double) (os.getProcessCpuTime() - idleCpu0) / (System.nanoTime() - idleWall0);
+                for (Map.Entry<String, Round> v : variants.entrySet()) {
+                    for (int r = 0; r < rounds / 4; r++) {
+                        v.getValue().write(r);
+                    }
+                    Thread.sleep(300);
+                    long cpu0 = os.getProcessCpuTime();
+                    long wall0 = System.nanoTime();
+                    for (int r = 0; r < rounds; r++) {
+                        v.getValue().write(r);
+                    }
+                    long writing = System.nanoTime() - wall0;
+                    Thread.sleep(300); // asynchronous replicas catch up
+                    long wall = System.nanoTime() - wall0;
+                    double cpuNanos = os.getProcessCpuTime() - cpu0 - idleRate * wall;
+                    if (pass > 0) {
+                        System.out.printf("pass %d | %-50s | %5.1f us CPU per checkpoint | %.2f ms wall per round%n",
+                                pass, v.getKey(), cpuNanos / 1e3 / ((double) rounds * batch),
+                                writing / 1e6 / rounds);
+                    }
+                }
+            }
+        } finally {
+            journals.forEach(CheckpointJournal::close);
+            for (int i = nodes.size() - 1; i >= 0; i--) {
+                nodes.get(i).close();
             }
         }
-        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        for (int pass = 0; pass < 3; pass++) {
-            // idle baseline
-            long c0 = os.getProcessCpuTime(), w0 = System.nanoTime();
-            Thread.sleep(2000);
-            double idlePerSec = (os.getProcessCpuTime() - c0) / ((System.nanoTime() - w0) / 1e9);
-            for (var e : variants.entrySet()) {
-                for (int r = 0; r < rounds / 4; r++) e.getValue().write(r);
-                Thread.sleep(300);
-                long cpu0 = os.getProcessCpuTime(), wall0 = System.nanoTime();
-                for (int r = 0; r < rounds; r++) e.getValue().write(r);
-                Thread.sleep(300); // async tails
-                double wall = (System.nanoTime() - wall0) / 1e9;
-                double cpu = (os.getProcessCpuTime() - cpu0 - idlePerSec * wall) / 1e9;
-                if (pass > 0) System.out.printf("pass %d | %-55s | %.1f us CPU per checkpoint | %.2f ms wall per batch%n",
-                        pass, e.getKey(), cpu * 1e6 / (rounds * (double) batch), (wall - 0.3) * 1e3 / rounds);
-            }
-        }
-        journals.forEach(CheckpointJournal::close);
-        for (int i = nodes.size() - 1; i >= 0; i--) nodes.get(i).close();
-        System.exit(0);
     }
 
-    private static ConnectionCheckpoint checkpoint(int slot, long version) {
-        ConnectionId id = CheckpointFixtures.id(slot);
-        return new ConnectionCheckpoint("n1", version, 1_767_225_600_000L, IpLayer.of(id), CheckpointFixtures.tcp(),
-                CheckpointFixtures.responding("/synthetic/1k", "HTTP/1.1 200 OK\r\nContent-Length: 1024\r\n\r\n"));
+    private static Map<String, Round> variants(ClusterNode n1, CheckpointJournal journal, int batch) {
+        Map<String, Round> variants = new LinkedHashMap<>();
+        ConnectionCheckpoint[] viaStore = connections(0, batch);
+        variants.put("store putEachIfNewer (a transaction per round)",
+                r -> n1.replicatedStore().putEachIfNewer(nextVersions(viaStore)));
+        ConnectionCheckpoint[] viaJournal = connections(batch, batch);
+        variants.put("journal putEachIfNewer (a message per round)", r -> {
+            journal.putEachIfNewer(nextVersions(viaJournal));
+            if (r % 50 == 49) {
+                journal.barrier();
+            }
+        });
+        byte[] value = StoredEntry.stored(viaStore[0], null).encode();
+        for (CacheMode mode : List.of(CacheMode.REPL_SYNC, CacheMode.REPL_ASYNC)) {
+            AdvancedCache<String, byte[]> cache = n1.cacheManager().<String, byte[]>getCache("bench-" + mode)
+                    .getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES);
+            variants.put(mode + " putAll of the round", r -> {
+                Map<String, byte[]> round = new HashMap<>();
+                for (int i = 0; i < batch; i++) {
+                    round.put("k" + i, value);
+                }
+                cache.putAll(round);
+            });
+        }
+        AdvancedCache<String, byte[]> async = n1.cacheManager().<String, byte[]>getCache("bench-" + CacheMode.REPL_ASYNC)
+                .getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES);
+        byte[] packed = new byte[value.length * batch];
+        variants.put("REPL_ASYNC put of one " + packed.length + "-byte value", r -> async.put("packed", packed));
+        return variants;
+    }
+
+    private static ConnectionCheckpoint[] connections(int first, int count) {
+        ConnectionCheckpoint[] c = new ConnectionCheckpoint[count];
+        for (int i = 0; i < count; i++) {
+            ConnectionId id = CheckpointFixtures.id(first + i);
+            c[i] = new ConnectionCheckpoint("n1", 1_000, 1_767_225_600_000L, IpLayer.of(id), CheckpointFixtures.tcp(),
+                    CheckpointFixtures.responding("/synthetic/1k",
+                            "HTTP/1.1 200 OK\r\nContent-Length: 1024\r\n\r\n"));
+        }
+        return c;
+    }
+
+    /** Advances each connection to its next version; the round to write. */
+    private static List<ConnectionCheckpoint> nextVersions(ConnectionCheckpoint[] connections) {
+        List<ConnectionCheckpoint> round = new ArrayList<>(connections.length);
+        for (int i = 0; i < connections.length; i++) {
+            ConnectionCheckpoint c = connections[i];
+            connections[i] = c.next("n1", c.checkpointTimeMillis() + 1, c.tcp(), c.http());
+            round.add(connections[i]);
+        }
+        return round;
     }
 }
