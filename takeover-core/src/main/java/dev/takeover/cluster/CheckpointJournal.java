@@ -12,6 +12,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.infinispan.Cache;
 import org.infinispan.commons.marshall.WrappedByteArray;
@@ -25,7 +28,9 @@ import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
 import org.jgroups.Message;
 import org.jgroups.blocks.MessageDispatcher;
+import org.jgroups.blocks.RequestHandler;
 import org.jgroups.blocks.RequestOptions;
+import org.jgroups.blocks.Response;
 import org.jgroups.fork.ForkChannel;
 import org.jgroups.stack.ProtocolStack;
 import org.jgroups.util.Rsp;
@@ -83,6 +88,8 @@ final class CheckpointJournal implements AutoCloseable {
     private final long timeoutMillis;
     private final ForkChannel fork;
     private final MessageDispatcher dispatcher;
+    /** Applies other members' rounds, one at a time in arrival order. */
+    private final ExecutorService applier;
     /** Whether a round went out without waiting for the members since the last {@link #barrier()}. */
     private final AtomicBoolean unconfirmed = new AtomicBoolean();
 
@@ -98,7 +105,19 @@ final class CheckpointJournal implements AutoCloseable {
         this.durable = durable;
         this.timeoutMillis = timeoutMillis;
         this.fork = fork;
-        this.dispatcher = new MessageDispatcher(fork, this::receive);
+        this.applier = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("takeover-journal-" + nodeName)
+                .daemon().factory());
+        this.dispatcher = new MessageDispatcher(fork).asyncDispatching(true).setRequestHandler(new RequestHandler() {
+            @Override
+            public Object handle(Message message) {
+                throw new UnsupportedOperationException("dispatching is asynchronous");
+            }
+
+            @Override
+            public void handle(Message message, Response response) {
+                receive(message, response);
+            }
+        });
     }
 
     /**
@@ -213,6 +232,7 @@ final class CheckpointJournal implements AutoCloseable {
             LOG.debug("{}: closing the journal's dispatcher: {}", nodeName, e.toString());
         }
         fork.close();
+        applier.shutdown();
     }
 
     private void send(List<Op> ops) {
@@ -251,16 +271,48 @@ final class CheckpointJournal implements AutoCloseable {
         }
     }
 
-    /** A round from another member: applied here; the answer tells a durable sender it was. */
-    private Object receive(Message message) {
+    /**
+     * A round from another member, on the channel's delivery thread: decoded there, applied on {@link #applier}, in
+     * the order rounds arrive (so each sender's in the order it sent them), and answered once applied if the sender
+     * waits. Applying thousands of checkpoints (a survivor's resumed connections) on the delivery thread would hold
+     * up every later message of that sender, Infinispan's among them.
+     */
+    private void receive(Message message, Response response) {
         if (message.src() == null || message.src().equals(fork.getAddress())) {
-            return null; // the sender applied it already
+            answer(response, null, false); // the sender applied it already
+            return;
         }
-        List<Op> ops = decode(message.getArray(), message.getOffset(), message.getLength());
-        if (!ops.isEmpty()) {
-            applyHere(ops, "applying " + ops.size() + " from " + message.src());
+        List<Op> ops;
+        try {
+            ops = decode(message.getArray(), message.getOffset(), message.getLength());
+        } catch (CheckpointFormatException e) {
+            LOG.warn("{}: dropped a journal round from {}: {}", nodeName, message.src(), e.getMessage());
+            answer(response, e, true);
+            return;
         }
-        return null;
+        Address from = message.src();
+        try {
+            applier.execute(() -> {
+                try {
+                    if (!ops.isEmpty()) {
+                        applyHere(ops, "applying " + ops.size() + " from " + from);
+                    }
+                    answer(response, null, false);
+                } catch (RuntimeException e) {
+                    LOG.warn("{}: applying a journal round of {} from {} failed: {}", nodeName, ops.size(), from,
+                            e.toString());
+                    answer(response, e, true);
+                }
+            });
+        } catch (RejectedExecutionException closed) {
+            answer(response, new CheckpointStoreException(nodeName + ": checkpoint journal closed"), true);
+        }
+    }
+
+    private static void answer(Response response, Object value, boolean exception) {
+        if (response != null) {
+            response.send(value, exception);
+        }
     }
 
     private enum Kind { APPLIED, STALE, FENCED }
