@@ -55,9 +55,11 @@ import org.slf4j.LoggerFactory;
  * <p>Everything else is synchronous and keeps the contract: before a bundle, a removal, a claim or a multi-read
  * touches a connection, its queued checkpoint or removal is written first, so per-connection order holds.
  *
- * <p>The writer drains the queue in batches of up to {@value #BATCH} checkpoints, each batch one transaction of the
- * replicated store ({@link ReplicatedCheckpointStore#putEachIfNewer}): one lock request per primary owner and one
- * commit instead of one of each per checkpoint.
+ * <p>The writer drains the queue in batches of up to {@value #BATCH} checkpoints. In a cluster each batch is one
+ * message of the {@link CheckpointJournal}, which every member applies to its replica; over a store alone (tests, the
+ * benchmarks' comparison), one transaction of the replicated store ({@link ReplicatedCheckpointStore#putEachIfNewer}):
+ * one lock request per primary owner and one commit instead of one of each per checkpoint. Before an operation that
+ * follows the queue's writes, the journal's barrier waits until every member has applied what was sent.
  *
  * <p>Thread-safe. Closing writes what is queued (for a bounded time) and stops the writer; the store underneath
  * stays open.
