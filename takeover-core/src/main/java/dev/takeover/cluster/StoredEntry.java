@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * One value of the checkpoint cache: a connection's checkpoint, the node claiming it, and what the write that
@@ -119,12 +120,7 @@ record StoredEntry(ConnectionCheckpoint checkpoint, String claimant, Change chan
      * @throws CheckpointFormatException if {@code bytes} is not an entry this class wrote
      */
     static StoredEntry decode(byte[] bytes) {
-        try {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            int format = b.get() & 0xff;
-            if (format != FORMAT) {
-                throw new CheckpointFormatException("unknown stored entry format " + format);
-            }
+        return read(bytes, b -> {
             int changeIndex = b.get() & 0xff;
             if (changeIndex >= Change.values().length) {
                 throw new CheckpointFormatException("unknown change " + changeIndex);
@@ -148,12 +144,7 @@ record StoredEntry(ConnectionCheckpoint checkpoint, String claimant, Change chan
                 throw new CheckpointFormatException(b.remaining() + " bytes after the stored entry");
             }
             return new StoredEntry(CheckpointCodec.decode(body), claimant, Change.values()[changeIndex], bundle);
-        } catch (RuntimeException e) {
-            if (e instanceof CheckpointFormatException f) {
-                throw f;
-            }
-            throw new CheckpointFormatException("malformed stored entry: " + e, e);
-        }
+        });
     }
 
     /**
@@ -168,12 +159,7 @@ record StoredEntry(ConnectionCheckpoint checkpoint, String claimant, Change chan
 
     /** @throws CheckpointFormatException if {@code bytes} is not an entry this class wrote */
     static Head head(byte[] bytes) {
-        try {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            int format = b.get() & 0xff;
-            if (format != FORMAT) {
-                throw new CheckpointFormatException("unknown stored entry format " + format);
-            }
+        return read(bytes, b -> {
             b.get(); // change
             int flags = b.get() & 0xff;
             String claimant = (flags & CLAIMED) != 0 ? getShortString(b) : null;
@@ -187,6 +173,21 @@ record StoredEntry(ConnectionCheckpoint checkpoint, String claimant, Change chan
             int length = b.getInt();
             CheckpointCodec.Head head = CheckpointCodec.head(bytes, b.position(), length);
             return new Head(claimant, head.version(), head.ownerNode());
+        });
+    }
+
+    /**
+     * Checks the format byte of {@code bytes} and reads the rest with {@code rest}; whatever goes wrong becomes a
+     * {@link CheckpointFormatException}.
+     */
+    private static <T> T read(byte[] bytes, Function<ByteBuffer, T> rest) {
+        try {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            int format = b.get() & 0xff;
+            if (format != FORMAT) {
+                throw new CheckpointFormatException("unknown stored entry format " + format);
+            }
+            return rest.apply(b);
         } catch (RuntimeException e) {
             if (e instanceof CheckpointFormatException f) {
                 throw f;
