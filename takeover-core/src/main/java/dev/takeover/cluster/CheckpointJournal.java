@@ -12,13 +12,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.infinispan.Cache;
 import org.infinispan.commons.marshall.WrappedByteArray;
 import org.infinispan.commons.marshall.WrappedBytes;
@@ -52,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * in the order it sent them (JGroups' FIFO delivery of regular messages per sender). When {@code durable} (for {@code
  * checkpoint.replication: batched}), a call returns once every member has applied the round, as the synchronous store
  * promises; otherwise it returns once sent, and {@link #barrier()} waits until every member has applied all that this
- * node sent before it. Either way at most one round is out unanswered (flow control: the next one waits for it). A round that cannot be applied here (this node's partition has no majority) or sent is
+ * node sent before it. A round that cannot be applied here (this node's partition has no majority) or sent is
  * refused as a {@link CheckpointStoreException} and changes nothing elsewhere; sent again, a round it already
  * applied here counts as stored again (same version, same owner), so it reaches the others.
  *
@@ -93,8 +90,8 @@ final class CheckpointJournal implements AutoCloseable {
     private final MessageDispatcher dispatcher;
     /** Applies other members' rounds, one at a time in arrival order. */
     private final ExecutorService applier;
-    /** The round sent and not yet answered by every member, or null; guarded by this object. */
-    private InFlight inFlight;
+    /** Whether a round went out without waiting for the members since the last {@link #barrier()}. */
+    private final AtomicBoolean unconfirmed = new AtomicBoolean();
 
     private CheckpointJournal(String nodeName, Cache<String, byte[]> cache, CheckpointEvents events, ForkChannel fork,
             boolean durable, long timeoutMillis) {
@@ -211,12 +208,20 @@ final class CheckpointJournal implements AutoCloseable {
     }
 
     /**
-     * Returns once every member has applied every round this node sent before the call.
+     * Returns once every member has applied every round this node sent before the call. Cheap when every round since
+     * the last barrier was durable.
      *
      * @throws CheckpointStoreException if a member did not answer in time
      */
-    synchronized void barrier() {
-        awaitInFlight();
+    void barrier() {
+        if (unconfirmed.getAndSet(false)) {
+            try {
+                cast(List.of(), true);
+            } catch (RuntimeException e) {
+                unconfirmed.set(true);
+                throw e;
+            }
+        }
     }
 
     @Override
@@ -236,49 +241,22 @@ final class CheckpointJournal implements AutoCloseable {
         }
     }
 
-    /**
-     * Sends a round; every member answers once it has applied it. At most one round is out unanswered: a round that
-     * does not wait ({@code waitForAll} false) still waits for the one before it. Sent without any bound, the rounds of
-     * a node whose clients all arrived at once (the lab's 200 downloads) filled JGroups' send queues, and the
-     * survivors, hearing nothing else from that node, excluded it.
-     */
-    private synchronized void cast(List<Op> ops, boolean waitForAll) {
-        awaitInFlight();
+    private void cast(List<Op> ops, boolean waitForAll) {
         Message message = new BytesMessage(null, encode(ops));
         // This node applied the round before sending it: no answer awaited from it, no copy delivered to it.
-        RequestOptions options = RequestOptions.SYNC().timeout(timeoutMillis).exclusionList(fork.getAddress())
+        RequestOptions options = (waitForAll ? RequestOptions.SYNC() : RequestOptions.ASYNC())
+                .timeout(timeoutMillis).exclusionList(fork.getAddress())
                 .transientFlags(Message.TransientFlag.DONT_LOOPBACK);
-        CompletableFuture<RspList<Object>> answers;
+        RspList<Object> answers;
         try {
-            answers = dispatcher.castMessageWithFuture(null, message, options);
+            answers = dispatcher.castMessage(null, message, options);
         } catch (Exception e) {
             throw new CheckpointStoreException(nodeName + ": sending a journal round of " + ops.size()
                     + " failed: " + e, e);
         }
-        inFlight = new InFlight(answers, ops.size());
-        if (waitForAll) {
-            awaitInFlight();
-        }
-    }
-
-    /** A round sent and not yet answered by every member. */
-    private record InFlight(CompletableFuture<RspList<Object>> answers, int size) {}
-
-    /** Waits for the round in flight, if any, to be answered by every member. Under this object's lock. */
-    private void awaitInFlight() {
-        InFlight round = inFlight;
-        if (round == null) {
+        if (!waitForAll) {
+            unconfirmed.set(true);
             return;
-        }
-        inFlight = null;
-        RspList<Object> answers;
-        try {
-            answers = round.answers().get(timeoutMillis + 1_000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CheckpointStoreException(nodeName + ": interrupted waiting for a journal round", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new CheckpointStoreException(nodeName + ": a journal round of " + round.size() + " failed: " + e, e);
         }
         for (Map.Entry<Address, Rsp<Object>> e : answers.entrySet()) {
             Rsp<Object> rsp = e.getValue();
@@ -288,7 +266,7 @@ final class CheckpointJournal implements AutoCloseable {
             }
             if (!rsp.wasReceived() && !rsp.wasSuspected() && !rsp.wasUnreachable()) {
                 throw new CheckpointStoreException(nodeName + ": " + e.getKey() + " did not apply a journal round of "
-                        + round.size() + " within " + timeoutMillis + " ms");
+                        + ops.size() + " within " + timeoutMillis + " ms");
             }
         }
     }
