@@ -59,13 +59,6 @@ public final class ProxyServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final ObjectStore store;
     private final UpstreamClient upstream;
-    /**
-     * The origin client of resumes, on an event loop of its own: on the proxy's loops a resumed download's range
-     * request waited 270-500 ms for its connection and response head behind the other downloads' writes (drill, session
-     * 17). Null when resumes share the proxy's client ({@code -Dtakeover.resume-loop=shared}, for comparisons).
-     */
-    private final UpstreamClient resumeUpstream;
-    private final EventLoopGroup resumeGroup;
     private final Channel server;
     private final Transport transport;
     private final ChannelInitializer<SocketChannel> initializer;
@@ -91,11 +84,7 @@ public final class ProxyServer implements AutoCloseable {
         this.upstream = new UpstreamClient(group, transport.channel(), settings.upstream(), clock, fills);
         this.router = new CachingProxy(store, upstream, clock, settings.maxObjectSize(),
                 settings.maxStaleOnError().toMillis());
-        boolean ownLoop = !"shared".equals(System.getProperty("takeover.resume-loop"));
-        this.resumeGroup = ownLoop ? transport.newGroup(1, "proxy-resume", settings.ioNice()) : null;
-        this.resumeUpstream = ownLoop
-                ? new UpstreamClient(resumeGroup, transport.channel(), settings.upstream(), clock, fills) : null;
-        this.resumer = new HttpResume(store, ownLoop ? resumeUpstream : upstream);
+        this.resumer = new HttpResume(store, upstream);
         this.accessLog = new AccessLog();
         this.decoderConfig = new HttpDecoderConfig()
                 .setMaxInitialLineLength(settings.maxUriLength())
@@ -289,11 +278,6 @@ public final class ProxyServer implements AutoCloseable {
         return settings;
     }
 
-    /** The proxy's event loops (not the resumes' own), for tests. */
-    EventLoopGroup ioGroup() {
-        return group;
-    }
-
     /** Blocks until the listening socket closes. */
     public void awaitClose() throws InterruptedException {
         server.closeFuture().sync();
@@ -306,12 +290,6 @@ public final class ProxyServer implements AutoCloseable {
         }
         if (upstream != null) {
             upstream.close();
-        }
-        if (resumeUpstream != null) {
-            resumeUpstream.close();
-        }
-        if (resumeGroup != null) {
-            resumeGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         store.clear();

@@ -206,35 +206,6 @@ class ProxyResumeTest {
         assertTail(resumeOnB(s, k), s.wire(), k);
     }
 
-    @Test
-    void aResumesRangeRequestIsNotHeldUpByTheProxysBusyEventLoops() throws Exception {
-        Served s = serveOnA("/obj");
-        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
-        for (io.netty.util.concurrent.EventExecutor loop : b.ioGroup()) {
-            loop.execute(() -> { // as if writing other downloads: no turn for anything else
-                try {
-                    busy.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-        }
-        EmbeddedChannel ch = new EmbeddedChannel(false, false);
-        try {
-            long k = offset(s, 65_536);
-            ResumePlan plan = b.resume(ch, new ResumePoint(s.checkpoint(), s.responding().responseStartSendPos() + k,
-                    s.responding().requestEndReceivePos()), c -> { }).get(10, TimeUnit.SECONDS);
-
-            assertThat(plan).as("planned from the origin's answer while every proxy loop was busy")
-                    .isNotInstanceOf(ResumePlan.Reset.class);
-            assertThat(busy.getCount()).isEqualTo(1);
-        } finally {
-            busy.countDown();
-            ch.register();
-            ch.finishAndReleaseAll();
-        }
-    }
-
     @ParameterizedTest(name = "from the survivor's cache, offset {0}")
     @MethodSource("offsets")
     void aResponseResumesFromTheSurvivorsCache(int n) throws Exception {
