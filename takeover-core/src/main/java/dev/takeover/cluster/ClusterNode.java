@@ -43,7 +43,15 @@ public final class ClusterNode implements AutoCloseable {
     private final Cache<String, Long> departures;
     private final Cache<String, byte[]> checkpointCache;
     private final ReplicatedCheckpointStore replicated;
-    /** The write-behind queue's way to the replicas; null under {@code checkpoint.replication: sync}. */
+    /**
+     * Whether the write-behind queue writes through the {@link CheckpointJournal} ({@code -Dtakeover.checkpoint-journal
+     * =true}) rather than a transaction per round. Off by default: with it, the lab's takeover tests failed in 3 of 10
+     * runs (a node excluded as 200 downloads began; connections unknown to the survivor), where they had been steady.
+     * See {@code REPLICATION.md}, "The journal".
+     */
+    static final boolean JOURNAL = Boolean.getBoolean("takeover.checkpoint-journal");
+
+    /** The write-behind queue's way to the replicas; null unless {@link #JOURNAL}, and under {@code sync}. */
     private final CheckpointJournal journal;
     private final CheckpointStore checkpoints;
     private final VipDirectory vips;
@@ -64,12 +72,15 @@ public final class ClusterNode implements AutoCloseable {
         this.checkpointCache = checkpointCache;
         this.replicated = new ReplicatedCheckpointStore(checkpointCache, name);
         CheckpointConfig.Replication replication = config.checkpoint().replication();
-        this.journal = replication == CheckpointConfig.Replication.SYNC ? null : CheckpointJournal.open(channel,
-                checkpointCache, replicated.events(), name, replication == CheckpointConfig.Replication.BATCHED);
-        this.checkpoints = journal == null
+        this.journal = replication == CheckpointConfig.Replication.SYNC || !JOURNAL ? null : CheckpointJournal.open(
+                channel, checkpointCache, replicated.events(), name,
+                replication == CheckpointConfig.Replication.BATCHED);
+        this.checkpoints = replication == CheckpointConfig.Replication.SYNC
                 ? replicated
-                : WriteBehindCheckpointStore.over(replicated, journal, config.nodes().size(), name,
-                        config.checkpoint().linger());
+                : journal == null
+                        ? WriteBehindCheckpointStore.over(replicated, name, config.checkpoint().linger())
+                        : WriteBehindCheckpointStore.over(replicated, journal, config.nodes().size(), name,
+                                config.checkpoint().linger());
         this.vips = new VipDirectory(vipCache);
         List<Cache<?, ?>> guarded = List.of(checkpointCache, vipCache);
         membership.addListener(availabilityRestore = new AvailabilityRestore(name, membership,
