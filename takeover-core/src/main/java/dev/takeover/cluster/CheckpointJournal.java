@@ -76,10 +76,10 @@ final class CheckpointJournal implements AutoCloseable {
     private static final byte PUT = 0;
     private static final byte REMOVE = 1;
 
-    private final String nodeName;
     /** Entries written here carry no expiry, like those of the store's transactions. */
     private static final Metadata METADATA = new EmbeddedMetadata.Builder().build();
 
+    private final String nodeName;
     private final Cache<String, byte[]> cache;
     /** Holds a value as Infinispan's cache API stores it ({@link WrappedByteArray}); a key as it is. */
     private final DataContainer<Object, Object> container;
@@ -414,12 +414,11 @@ final class CheckpointJournal implements AutoCloseable {
         int part = 0;
         for (Op op : ops) {
             byte[] key = parts.get(part++);
-            b.put(op instanceof Put ? PUT : REMOVE).putShort((short) key.length).put(key);
+            StoredEntry.putShortBytes(b.put(op instanceof Put ? PUT : REMOVE), key);
             switch (op) {
                 case Put p -> {
-                    byte[] owner = parts.get(part++);
-                    b.putLong(p.version()).putShort((short) owner.length).put(owner)
-                            .putInt(p.entry().length).put(p.entry());
+                    StoredEntry.putShortBytes(b.putLong(p.version()), parts.get(part++));
+                    b.putInt(p.entry().length).put(p.entry());
                 }
                 case Remove r -> b.putLong(r.version());
             }
@@ -439,10 +438,10 @@ final class CheckpointJournal implements AutoCloseable {
             List<Op> ops = new ArrayList<>(Math.min(count, 1024));
             for (int i = 0; i < count; i++) {
                 byte kind = b.get();
-                String key = shortString(b);
+                String key = StoredEntry.getShortString(b);
                 long version = b.getLong();
                 if (kind == PUT) {
-                    String owner = shortString(b);
+                    String owner = StoredEntry.getShortString(b);
                     byte[] entry = new byte[b.getInt()];
                     b.get(entry);
                     ops.add(new Put(key, version, owner, entry));
@@ -462,11 +461,5 @@ final class CheckpointJournal implements AutoCloseable {
             }
             throw new CheckpointFormatException("malformed journal round: " + e, e);
         }
-    }
-
-    private static String shortString(ByteBuffer b) {
-        byte[] bytes = new byte[b.getShort() & 0xffff];
-        b.get(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

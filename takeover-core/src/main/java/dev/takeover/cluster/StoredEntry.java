@@ -196,14 +196,16 @@ record StoredEntry(ConnectionCheckpoint checkpoint, String claimant, Change chan
         }
     }
 
-    private static void putShortBytes(ByteBuffer b, byte[] bytes) {
+    /** Writes a u16 length and {@code bytes}; refuses more than 65 535 of them. Also the journal's rounds. */
+    static void putShortBytes(ByteBuffer b, byte[] bytes) {
         if (bytes.length > 0xffff) {
             throw new IllegalArgumentException("string of " + bytes.length + " bytes is too long to store");
         }
         b.putShort((short) bytes.length).put(bytes);
     }
 
-    private static String getShortString(ByteBuffer b) {
+    /** Reads what {@link #putShortBytes} wrote, as UTF-8. */
+    static String getShortString(ByteBuffer b) {
         byte[] bytes = new byte[b.getShort() & 0xffff];
         b.get(bytes);
         return new String(bytes, StandardCharsets.UTF_8);
